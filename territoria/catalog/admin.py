@@ -1,0 +1,103 @@
+"""Back-office of the catalogue. Querysets go through the access policy, like every other path."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territoria.access import services as access
+from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
+
+
+class ResourceInline(admin.StackedInline):
+    model = Resource
+    extra = 0
+    fields = ["title", "description", "kind", "format", "url", "file_name", "media_type", "position"]
+
+
+@admin.register(Dataset)
+class DatasetAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "visibility", "published", "modified"]
+    list_filter = ["visibility", "organisation", "themes", "licence", "frequency"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes", "keywords"]
+    date_hierarchy = "modified"
+    inlines = [ResourceInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "description",
+                    "organisation",
+                    "producer",
+                    "visibility",
+                    "published",
+                ]
+            },
+        ),
+        (_("Classement"), {"fields": ["themes", "keywords", "table_schema"]}),
+        (_("Licence et source"), {"fields": ["licence", "source_name", "source_url", "attribution"]}),
+        (
+            _("Couverture"),
+            {
+                "fields": [
+                    "frequency",
+                    "temporal_start",
+                    "temporal_end",
+                    "spatial_coverage",
+                    "spatial_code",
+                    "spatial_granularity",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["contact_name", "contact_email"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Dataset]:
+        return super().get_queryset(request).filter(access.visible_filter(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: Dataset | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Dataset | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or access.can_edit(request.user, obj))
+
+    @admin.action(description=_("Publier les jeux sélectionnés"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
+        editable = [d.pk for d in queryset if access.can_edit(request.user, d)]
+        queryset.filter(pk__in=editable, published__isnull=True).update(published=timezone.now())
+
+    @admin.action(description=_("Dépublier (repasser en brouillon)"))
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
+        editable = [d.pk for d in queryset if access.can_edit(request.user, d)]
+        queryset.filter(pk__in=editable).update(published=None)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_en"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "title", "is_open"]
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(TableSchema)
+class TableSchemaAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "version"]

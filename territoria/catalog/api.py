@@ -1,0 +1,155 @@
+"""Catalogue API in the shape of Opendatasoft's Explore API v2.1.
+
+GET /api/explore/v2.1/catalog/datasets
+GET /api/explore/v2.1/catalog/datasets/{dataset_id}
+GET /api/explore/v2.1/catalog/facets
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse, QueryDict
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from territoria.catalog import odsql as catalog_odsql
+from territoria.catalog import services
+from territoria.catalog.explore import dataset_json
+from territoria.catalog.facets import FACETS
+from territoria.lib import odsql
+from territoria.web.errors import ApiError, NotFound
+from territoria.web.params import get_int, reject_unknown
+
+# Accepted for compatibility with Opendatasoft clients; they change nothing here.
+COMPATIBLE = {"apikey", "timezone", "include_links", "include_app_metas"}
+LIST_PARAMS = {"where", "order_by", "limit", "offset", "refine", "exclude", "lang", *COMPATIBLE}
+FACET_PARAMS = {"facet", "where", "refine", "exclude", "lang", *COMPATIBLE}
+MAX_OFFSET = 10_000
+
+
+def _json(body: object, status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _odsql_error(error: odsql.OdsqlError, parameter: str) -> ApiError:
+    return ApiError(
+        error.message,
+        parameter=parameter,
+        position=error.position,
+        expected=error.expected,
+        error_code="ODSQLError",
+    )
+
+
+def _lang(params: QueryDict) -> str:
+    lang = params.get("lang") or "fr"
+    if lang not in dict(settings.LANGUAGES):
+        raise ApiError(
+            _("« lang » accepte : %(langs)s.") % {"langs": ", ".join(dict(settings.LANGUAGES))},
+            parameter="lang",
+        )
+    return lang
+
+
+def _refinements(params: QueryDict, name: str) -> list[tuple[str, str]]:
+    pairs = []
+    for raw in params.getlist(name):
+        try:
+            refine = odsql.parse_refine(raw)
+        except odsql.OdsqlError as error:
+            raise _odsql_error(error, name) from None
+        if refine.facet not in FACETS:
+            raise ApiError(
+                _("%(param)s : facette inconnue « %(facet)s » ; facettes disponibles : %(known)s.")
+                % {"param": name, "facet": refine.facet, "known": ", ".join(FACETS)},
+                parameter=name,
+            )
+        pairs.append((refine.facet, refine.value))
+    return pairs
+
+
+def _search(request: HttpRequest, params: QueryDict) -> services.DatasetSearch:
+    where = params.get("where", "").strip()
+    order_by = params.get("order_by", "").strip()
+    try:
+        where_q = catalog_odsql.compile_where(where) if where else None
+    except odsql.OdsqlError as error:
+        raise _odsql_error(error, "where") from None
+    try:
+        ordering = catalog_odsql.compile_order_by(order_by) if order_by else []
+    except odsql.OdsqlError as error:
+        raise _odsql_error(error, "order_by") from None
+    return services.DatasetSearch(
+        request.user,
+        where=where_q,
+        refine=_refinements(params, "refine"),
+        exclude=_refinements(params, "exclude"),
+        order_by=ordering,
+    )
+
+
+@require_GET
+def datasets(request: HttpRequest) -> JsonResponse:
+    params = request.GET
+    reject_unknown(params, LIST_PARAMS)
+    limit = get_int(params, "limit", 10, -1, settings.API_MAX_LIMIT)
+    limit = settings.API_MAX_LIMIT if limit == -1 else limit
+    offset = get_int(params, "offset", 0, 0, MAX_OFFSET)
+    if offset + limit > MAX_OFFSET:
+        raise ApiError(
+            _("offset + limit ne doit pas dépasser %(max)d ; utilisez les exports pour tout récupérer.")
+            % {"max": MAX_OFFSET},
+            parameter="offset",
+        )
+    with translation.override(_lang(params)):
+        query = _search(request, params)
+        results = [dataset_json(d, request) for d in query.page(offset, limit)]
+        return _json({"total_count": query.count(), "results": results})
+
+
+@require_GET
+def dataset(request: HttpRequest, dataset_id: str) -> JsonResponse:
+    params = request.GET
+    reject_unknown(params, {"lang", *COMPATIBLE})
+    found = services.get_visible_dataset(request.user, dataset_id)
+    if found is None:
+        raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
+    with translation.override(_lang(params)):
+        return _json(dataset_json(found, request))
+
+
+@require_GET
+def facets(request: HttpRequest) -> JsonResponse:
+    params = request.GET
+    reject_unknown(params, FACET_PARAMS)
+    names = params.getlist("facet") or list(FACETS)
+    unknown = [n for n in names if n not in FACETS]
+    if unknown:
+        raise ApiError(
+            _("facet : facette inconnue « %(facet)s » ; facettes disponibles : %(known)s.")
+            % {"facet": unknown[0], "known": ", ".join(FACETS)},
+            parameter="facet",
+        )
+    with translation.override(_lang(params)):
+        query = _search(request, params)
+        refined = set(query.refine)
+        body = {
+            "links": [],
+            "facets": [
+                {
+                    "name": name,
+                    "facets": [
+                        {
+                            "name": v.name,
+                            "value": v.value,
+                            "count": v.count,
+                            "state": "refined" if (name, v.value) in refined else "displayed",
+                        }
+                        for v in values
+                    ],
+                }
+                for name, values in query.facets(names).items()
+            ],
+        }
+        return _json(body)

@@ -1,0 +1,172 @@
+"""Public face of the catalogue: finding, reading and counting datasets, always through the access policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from territoria.access import services as access
+from territoria.accounts.services import AnyUser, Organisation
+from territoria.catalog import search
+from territoria.catalog.facets import FACETS, Facet, FacetValue
+from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
+from territoria.lib.formats import guess_format
+from territoria.lib.storage import ContentStore
+
+ORDERABLE = {
+    "title": "title",
+    "dataset_id": "slug",
+    "modified": "modified",
+    "created": "created",
+    "published": "published",
+    "popularity": "view_count",
+    "downloads": "download_count",
+}
+
+
+def visible_datasets(user: AnyUser) -> QuerySet[Dataset]:
+    """Every dataset ``user`` may know exists. The only entry point to the Dataset table for serving code."""
+    return Dataset.objects.filter(access.visible_filter(user))
+
+
+def get_visible_dataset(user: AnyUser, slug: str) -> Dataset | None:
+    dataset = (
+        Dataset.objects.select_related("organisation", "licence", "table_schema")
+        .prefetch_related("themes", "keywords", "resources")
+        .filter(slug=slug)
+        .first()
+    )
+    if dataset is None or not access.can_view(user, dataset):
+        return None
+    return dataset
+
+
+def with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    return queryset.select_related("organisation", "licence", "table_schema").prefetch_related(
+        "themes", "keywords", Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
+    )
+
+
+@dataclass
+class DatasetSearch:
+    """A catalogue query: the access policy first, then text, filters, refinements and exclusions."""
+
+    user: AnyUser
+    text: str = ""
+    where: Q | None = None
+    refine: list[tuple[str, str]] = field(default_factory=list)
+    exclude: list[tuple[str, str]] = field(default_factory=list)
+    order_by: list[str] = field(default_factory=list)  # e.g. ["-modified", "title"]
+
+    def __post_init__(self) -> None:
+        queryset = visible_datasets(self.user)
+        if self.where is not None:
+            queryset = queryset.filter(pk__in=Dataset.objects.filter(self.where).values("pk"))
+        for name, value in self.refine:
+            queryset = FACETS[name].refine(queryset, value)
+        for name, value in self.exclude:
+            queryset = FACETS[name].exclude(queryset, value)
+        self.ranks: dict[int, float] | None = None
+        if self.text.strip():
+            self.ranks = dict(search.ranked_ids(self.text))
+            queryset = queryset.filter(pk__in=list(self.ranks))
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def page(self, offset: int, limit: int) -> list[Dataset]:
+        if self.ranks is not None and not self.order_by:
+            ids = sorted(self.queryset.values_list("pk", flat=True), key=lambda pk: (-self.ranks[pk], pk))  # type: ignore[index]
+            chosen = ids[offset : offset + limit]
+            found = {d.pk: d for d in with_relations(Dataset.objects.filter(pk__in=chosen))}
+            return [found[pk] for pk in chosen if pk in found]
+        ordering = [*self.order_by, "pk"] if self.order_by else ["title", "pk"]
+        return list(with_relations(self.queryset.order_by(*ordering))[offset : offset + limit])
+
+    def facets(self, names: list[str] | None = None, limit: int = 50) -> dict[str, list[FacetValue]]:
+        return {name: FACETS[name].count(self.queryset, limit) for name in (names or list(FACETS))}
+
+
+def latest(user: AnyUser, limit: int = 6) -> list[Dataset]:
+    return list(with_relations(visible_datasets(user).order_by("-modified", "pk"))[:limit])
+
+
+def most_viewed(user: AnyUser, limit: int = 6) -> list[Dataset]:
+    return list(with_relations(visible_datasets(user).order_by("-view_count", "title"))[:limit])
+
+
+def themes_with_counts(user: AnyUser) -> list[tuple[Theme, int]]:
+    counts = {v.value: v.count for v in FACETS["theme"].count(visible_datasets(user), limit=100)}
+    return [(theme, counts.get(theme.code, 0)) for theme in Theme.objects.all()]
+
+
+def record_view(dataset: Dataset) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
+
+
+def record_download(dataset: Dataset) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(download_count=F("download_count") + 1)
+
+
+def facet(name: str) -> Facet | None:
+    return FACETS.get(name)
+
+
+# --- Writing -------------------------------------------------------------------------------------------
+
+
+def save_dataset(
+    *,
+    organisation: Organisation,
+    slug: str,
+    licence: str,
+    themes: list[str] = (),  # type: ignore[assignment]
+    keywords: list[str] = (),  # type: ignore[assignment]
+    table_schema: dict[str, str] | None = None,
+    **fields: object,
+) -> Dataset:
+    """Create or update a dataset by slug; ``licence`` is an identifier, ``themes`` EU theme codes."""
+    defaults: dict[str, object] = {
+        **fields,
+        "organisation": organisation,
+        "licence": Licence.objects.get(identifier=licence),
+    }
+    if table_schema is not None:
+        defaults["table_schema"], _created = TableSchema.objects.update_or_create(
+            name=table_schema["name"], defaults={k: v for k, v in table_schema.items() if k != "name"}
+        )
+    with transaction.atomic():
+        dataset, _created = Dataset.objects.update_or_create(slug=slug, defaults=defaults)
+        dataset.themes.set(Theme.objects.filter(code__in=themes))
+        dataset.keywords.set([Keyword.objects.get_or_create(name=name)[0] for name in keywords])
+    return dataset
+
+
+def attach_file(dataset: Dataset, path: Path, *, title: str, description: str = "", position: int = 0) -> Resource:
+    """Store ``path`` in the content-addressed store and attach it (same title: replaced)."""
+    digest, size = ContentStore(settings.FILES_DIR).put_path(path)
+    fmt = guess_format(path.name)
+    resource, _created = Resource.objects.update_or_create(
+        dataset=dataset,
+        title=title,
+        defaults={
+            "description": description,
+            "kind": Resource.Kind.FILE,
+            "format": fmt.code if fmt else "",
+            "media_type": ("application/gzip" if path.name.endswith(".gz") else fmt.media_type) if fmt else "",
+            "file_name": path.name,
+            "file_sha256": digest,
+            "size": size,
+            "position": position,
+        },
+    )
+    return resource
+
+
+def set_view_count(dataset: Dataset, count: int) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(view_count=count)

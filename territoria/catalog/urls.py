@@ -1,0 +1,16 @@
+from django.urls import path
+
+from territoria.catalog import api, views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("datasets/", views.search, name="search"),
+    path("datasets/<slug:slug>/", views.dataset, name="dataset"),
+    path("datasets/<slug:slug>/resources/<int:pk>/download", views.download, name="download"),
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("api/explore/v2.1/catalog/datasets", api.datasets, name="api-datasets"),
+    path("api/explore/v2.1/catalog/datasets/<str:dataset_id>", api.dataset, name="api-dataset"),
+    path("api/explore/v2.1/catalog/facets", api.facets, name="api-facets"),
+]

@@ -1,0 +1,73 @@
+"""The ``territoria`` console command, the administrator's front door.
+
+``territoria migrate``, ``territoria demo``, ``territoria serve`` and
+``territoria createsuperuser`` are shortcuts; any other Django management
+command works too (``territoria check --deploy``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """Usage: territoria COMMAND [OPTIONS]
+
+Commands:
+  migrate            create or update the database tables
+  demo               load the demo collectivité and its datasets
+  serve              run the production web server (gunicorn)
+  createsuperuser    create an administrator account
+  help               list every available command (Django management commands included)
+"""
+
+
+def run_django(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def serve(args: list[str]) -> None:
+    """Run gunicorn with the workers and address of TERRITORIA_SERVE_*; extra args go to gunicorn."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
+    from gunicorn.app.wsgiapp import run
+
+    from territoria.lib.env import Env, ImproperlyConfiguredEnv
+
+    env = Env()
+    try:
+        workers = env.get_int("TERRITORIA_SERVE_WORKERS", 2, minimum=1, maximum=64)
+        bind = env.get_str("TERRITORIA_SERVE_BIND", "127.0.0.1:8000")
+    except ImproperlyConfiguredEnv as error:
+        sys.exit(f"territoria serve: {error}")
+    sys.argv = [
+        "gunicorn",
+        "territoria.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        bind,
+        "--access-logfile",
+        "-",
+        *args,
+    ]
+    run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(USAGE)
+        return
+    command, rest = args[0], args[1:]
+    if command == "serve":
+        serve(rest)
+    elif command == "demo":
+        run_django(["territoria", "load_demo", *rest])
+    else:
+        run_django(["territoria", command, *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Shared fixtures: ready-made people (owner, member, outsider) and a small catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from territoria.accounts.models import Membership, Organisation
+from territoria.catalog import services as catalog
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _files_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.FILES_DIR = tmp_path / "files"
+
+
+@pytest.fixture
+def org(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(slug="ville-test", name="Ville de Test", kind="commune", insee_code="35238")
+
+
+@pytest.fixture
+def other_org(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(slug="autre-ville", name="Autre Ville", kind="commune")
+
+
+def _user(username: str, org: Organisation | None = None, role: str | None = None, **extra):  # type: ignore[no-untyped-def]
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "mot-de-passe-solide-42", **extra)
+    if org is not None and role is not None:
+        Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(org):  # type: ignore[no-untyped-def]
+    """Editor of ``org``: may see and change all its datasets."""
+    return _user("owner", org, "editor")
+
+
+@pytest.fixture
+def member(org):  # type: ignore[no-untyped-def]
+    """Agent of ``org``: reads its internal datasets."""
+    return _user("member", org, "agent")
+
+
+@pytest.fixture
+def outsider(other_org):  # type: ignore[no-untyped-def]
+    """Agent of another organisation."""
+    return _user("outsider", other_org, "agent")
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    return _user("admin", is_staff=True, is_superuser=True)
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def make_dataset(org):  # type: ignore[no-untyped-def]
+    """Factory: make_dataset(slug, title, visibility=..., themes=[...], keywords=[...], published=True)."""
+    from django.utils import timezone
+
+    def make(slug: str, title: str, *, published: bool = True, organisation=None, **fields):  # type: ignore[no-untyped-def]
+        fields.setdefault("licence", "etalab-2.0")
+        fields.setdefault("description", "")
+        return catalog.save_dataset(
+            organisation=organisation or org,
+            slug=slug,
+            title=title,
+            published=timezone.now() if published else None,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def catalogue(make_dataset, other_org):  # type: ignore[no-untyped-def]
+    """Five datasets covering every visibility: public, internal, restricted, draft, other organisation."""
+    return {
+        "public": make_dataset(
+            "equipements-sportifs",
+            "Équipements sportifs",
+            themes=["EDUC"],
+            keywords=["sport", "gymnase"],
+            description="Gymnases, stades et piscines de la commune.",
+        ),
+        "internal": make_dataset(
+            "budget-interne",
+            "Budget prévisionnel interne",
+            visibility="internal",
+            themes=["ECON"],
+            keywords=["budget"],
+        ),
+        "restricted": make_dataset(
+            "dossiers-sociaux",
+            "Dossiers sociaux nominatifs",
+            visibility="restricted",
+            themes=["SOCI"],
+            keywords=["social"],
+        ),
+        "draft": make_dataset("brouillon-velo", "Comptages vélo (brouillon)", published=False, themes=["TRAN"]),
+        "other": make_dataset(
+            "arbres-autre-ville",
+            "Arbres d'alignement",
+            organisation=other_org,
+            themes=["ENVI"],
+            keywords=["arbres"],
+        ),
+    }

@@ -1,0 +1,47 @@
+"""Loads the demo content through the catalogue's services (idempotent: run it again, nothing doubles)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from territoria.accounts.services import Organisation
+from territoria.catalog import services as catalog
+from territoria.portal.demo.content import DATASETS, DEMO_ORGANISATION, PARTNERS
+
+FILES = Path(__file__).parent / "files"
+# Plausible consultation counts so that "most viewed" means something in the demo.
+DEMO_VIEWS = [412, 389, 305, 288, 251, 198, 173, 160, 121, 97, 64, 42, 18]
+
+
+def load() -> dict[str, int]:
+    with transaction.atomic():
+        orgs = {}
+        for spec in [DEMO_ORGANISATION, *PARTNERS]:
+            org_fields = {k: v for k, v in spec.items() if k != "slug"}
+            orgs[spec["slug"]], _ = Organisation.objects.update_or_create(slug=spec["slug"], defaults=org_fields)
+        now = timezone.now()
+        resources = 0
+        for index, spec in enumerate(DATASETS):
+            fields: dict[str, Any] = dict(spec)
+            files = fields.pop("files")
+            for key in ("temporal_start", "temporal_end"):
+                if key in fields:
+                    fields[key] = date.fromisoformat(fields[key])
+            modified = now - timedelta(days=3 * index + 1)
+            dataset = catalog.save_dataset(
+                organisation=orgs[fields.pop("organisation")],
+                modified=modified,
+                published=modified - timedelta(days=30),
+                visibility="public",
+                **fields,
+            )
+            for position, (name, title) in enumerate(files):
+                catalog.attach_file(dataset, FILES / name, title=title, position=position)
+                resources += 1
+            catalog.set_view_count(dataset, DEMO_VIEWS[index % len(DEMO_VIEWS)])
+    return {"organisations": len(orgs), "datasets": len(DATASETS), "resources": resources}
