@@ -16,6 +16,7 @@ from territoria.catalog.facets import FACETS, Facet, FacetValue
 from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
 from territoria.lib.formats import guess_format
 from territoria.lib.storage import ContentStore
+from territoria.lib.text import fold
 
 ORDERABLE = {
     "title": "title",
@@ -102,7 +103,8 @@ def most_viewed(user: AnyUser, limit: int = 6) -> list[Dataset]:
 
 def themes_with_counts(user: AnyUser) -> list[tuple[Theme, int]]:
     counts = {v.value: v.count for v in FACETS["theme"].count(visible_datasets(user), limit=100)}
-    return [(theme, counts.get(theme.code, 0)) for theme in Theme.objects.all()]
+    themes = sorted(Theme.objects.all(), key=lambda theme: fold(theme.label))
+    return [(theme, counts.get(theme.code, 0)) for theme in themes]
 
 
 def record_view(dataset: Dataset) -> None:

@@ -6,7 +6,10 @@ import json
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from territoria.web.errors import ApiError, error_response, generic_error, is_api_path
 
@@ -39,3 +42,22 @@ class ApiErrorMiddleware:
         else:
             log.exception("API crash on %s", request.path)
         return error_response(generic_error(500))
+
+
+class LanguageMiddleware:
+    """French first: the language is the visitor's explicit choice (cookie set by /i18n/setlang/), else
+    TERRITORIA_LANGUAGE. The browser's Accept-Language is not followed, so a public service site reads
+    in French unless the visitor asks otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from territoria.catalog.search.document import SearchDocument
+from territoria.lib.text import words
 
 TABLE = "catalog_dataset_search"
 CONFIG = "territoria_fr"
@@ -45,12 +46,24 @@ def clear() -> None:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
 
 
+def to_tsquery_text(text: str) -> str:
+    """Each folded word becomes a quoted prefix term ('velo':*), all required.
+
+    Words come from ``lib.text.words`` (letters and digits only), so nothing of the
+    user's text can be read as tsquery syntax.
+    """
+    return " & ".join(f"'{word}':*" for word in dict.fromkeys(words(text)))
+
+
 def ranked_ids(text: str, limit: int) -> list[tuple[int, float]]:
+    query_text = to_tsquery_text(text)
+    if not query_text:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT dataset_id, ts_rank_cd(document, query) AS score
-                FROM {TABLE}, websearch_to_tsquery('{CONFIG}', %s) AS query
-                WHERE document @@ query ORDER BY score DESC, dataset_id LIMIT %s""",  # noqa: S608
-            [text, limit],
+                FROM {TABLE}, to_tsquery('{CONFIG}', %s) AS query
+                WHERE document @@ query ORDER BY score DESC, dataset_id LIMIT %s""",
+            [query_text, limit],
         )
         return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]

@@ -204,17 +204,24 @@ class _Builder(Transformer_NonRecursive):
         return Literal(value, kind, str(token), pos=_pos(token))
 
 
-def _accepted(exc: UnexpectedInput) -> set[str]:
-    """Terminals the parser would have accepted where it failed (exact, not LALR-merged)."""
-    interactive = getattr(exc, "interactive_parser", None)
-    if interactive is not None:
-        return set(interactive.accepts())
-    return set(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
+def _expected_at(text: str, clause: str, stop: int) -> set[str]:
+    """Terminals the parser accepts right before index ``stop``.
+
+    Replays the parse up to ``stop``: the failed parse's own state is unreliable, as LALR
+    may already have reduced with the bad token as look-ahead, hiding valid continuations.
+    """
+    interactive = _PARSER.parse_interactive(text, start=clause)
+    try:
+        for token in interactive.iter_parse():
+            if (token.start_pos or 0) >= stop:
+                break
+    except UnexpectedInput:
+        pass  # the lexer stops at the faulty character or token, leaving the state before it
+    return set(interactive.accepts())
 
 
 def _translate(exc: UnexpectedInput, text: str, clause: str) -> OdsqlError:
     """Turn a Lark syntax error into an OdsqlError, without any of Lark's English."""
-    expected = describe_expected(_accepted(exc))
     if isinstance(exc, UnexpectedCharacters):
         index = exc.pos_in_stream or 0
         position, char = index + 1, text[index]
@@ -222,10 +229,13 @@ def _translate(exc: UnexpectedInput, text: str, clause: str) -> OdsqlError:
             return OdsqlError(clause, "chaîne non terminée commencée", position)
         if char == "`":
             return OdsqlError(clause, "nom de champ entre accents graves non terminé commencé", position)
+        expected = describe_expected(_expected_at(text, clause, index))
         return OdsqlError(clause, f"caractère inattendu {quote_excerpt(char)}", position, expected)
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        expected = describe_expected(_expected_at(text, clause, exc.token.start_pos or 0))
         reason = f"jeton inattendu {quote_excerpt(str(exc.token))}"
         return OdsqlError(clause, reason, _pos(exc.token), expected)
+    expected = describe_expected(_expected_at(text, clause, len(text)))
     return OdsqlError(clause, "fin de la clause inattendue", len(text.rstrip()) + 1, expected)
 
 
