@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,13 +10,43 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territoria.access import services as access
+from territoria.catalog import services
 from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
+
+
+class ResourceForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("Fichier à déposer"), required=False, help_text=_("Remplace le fichier actuel de la ressource.")
+    )
+
+    class Meta:
+        model = Resource
+        fields = ["title", "description", "kind", "format", "url", "position"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if kind == Resource.Kind.LINK and not cleaned.get("url"):
+            self.add_error("url", _("Une ressource de type lien a besoin d'une adresse."))
+        if kind == Resource.Kind.FILE and not cleaned.get("upload") and not self.instance.file_sha256:
+            self.add_error("upload", _("Déposez un fichier, ou choisissez le type « lien »."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Resource:
+        resource = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload is not None:
+            services.store_upload(resource, upload, upload.name)
+        if commit:
+            resource.save()
+        return resource
 
 
 class ResourceInline(admin.StackedInline):
     model = Resource
+    form = ResourceForm
     extra = 0
-    fields = ["title", "description", "kind", "format", "url", "file_name", "media_type", "position"]
+    readonly_fields = ["file_name", "size", "file_sha256", "media_type"]
 
 
 @admin.register(Dataset)

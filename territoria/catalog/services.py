@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -149,24 +150,28 @@ def save_dataset(
     return dataset
 
 
+def store_upload(resource: Resource, stream: BinaryIO, file_name: str) -> None:
+    """Keep the bytes in the content-addressed store and describe them on ``resource`` (not saved)."""
+    digest, size = ContentStore(settings.FILES_DIR).put_stream(stream)
+    fmt = guess_format(file_name)
+    resource.kind = Resource.Kind.FILE
+    resource.file_name = Path(file_name).name
+    resource.file_sha256 = digest
+    resource.size = size
+    if fmt is not None:
+        resource.format = resource.format or fmt.code
+        resource.media_type = "application/gzip" if file_name.endswith(".gz") else fmt.media_type
+
+
 def attach_file(dataset: Dataset, path: Path, *, title: str, description: str = "", position: int = 0) -> Resource:
-    """Store ``path`` in the content-addressed store and attach it (same title: replaced)."""
-    digest, size = ContentStore(settings.FILES_DIR).put_path(path)
-    fmt = guess_format(path.name)
-    resource, _created = Resource.objects.update_or_create(
-        dataset=dataset,
-        title=title,
-        defaults={
-            "description": description,
-            "kind": Resource.Kind.FILE,
-            "format": fmt.code if fmt else "",
-            "media_type": ("application/gzip" if path.name.endswith(".gz") else fmt.media_type) if fmt else "",
-            "file_name": path.name,
-            "file_sha256": digest,
-            "size": size,
-            "position": position,
-        },
-    )
+    """Store ``path`` and attach it to ``dataset`` (a resource with the same title is replaced)."""
+    resource = Resource.objects.filter(dataset=dataset, title=title).first() or Resource(dataset=dataset, title=title)
+    resource.description = description
+    resource.position = position
+    resource.format = ""
+    with open(path, "rb") as stream:
+        store_upload(resource, stream, path.name)
+    resource.save()
     return resource
 
 

@@ -83,7 +83,11 @@ def error_of(parse, source):
         ("date'2008-12'", "2008-12", "date"),
         ("date'2021-02-01T10:20:30.5+02:00'", "2021-02-01T10:20:30.5+02:00", "date"),
         ("geom'POINT(1 1)'", "POINT(1 1)", "geometry"),
-        ('GEOM\'{"type": "Point", "coordinates": [2.35, 48.85]}\'', '{"type": "Point", "coordinates": [2.35, 48.85]}', "geometry"),
+        (
+            'GEOM\'{"type": "Point", "coordinates": [2.35, 48.85]}\'',
+            '{"type": "Point", "coordinates": [2.35, 48.85]}',
+            "geometry",
+        ),
         ("5km", 5000.0, "distance"),
         ("100m", 100.0, "distance"),
         ("1 km", 1000.0, "distance"),
@@ -130,8 +134,27 @@ def test_field_names(source, name):
     assert parse_where(source) == Field(name)
 
 
-@pytest.mark.parametrize("name", ["android", "notable", "order_date", "index", "island", "description", "ascii",
-                                  "nullable", "truely", "falsey", "likes", "astuce", "today", "count", "year", "date"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "android",
+        "notable",
+        "order_date",
+        "index",
+        "island",
+        "description",
+        "ascii",
+        "nullable",
+        "truely",
+        "falsey",
+        "likes",
+        "astuce",
+        "today",
+        "count",
+        "year",
+        "date",
+    ],
+)
 def test_keywords_inside_names_stay_names(name):
     assert parse_where(f"{name} = 1 and {name} is null") == And(
         (Compare("=", Field(name), num(1)), IsNull(Field(name)))
@@ -204,7 +227,12 @@ def test_in_list():
 
 @pytest.mark.parametrize(
     ("source", "low_inclusive", "high_inclusive"),
-    [("[1..10]", True, True), ("]1..10[", False, False), ("[1..10[", True, False), ("]1 TO 10]", False, True)],
+    [
+        ("[1..10]", True, True),
+        ("]1..10[", False, False),
+        ("[1..10[", True, False),
+        ("]1 TO 10]", False, True),
+    ],
 )
 def test_in_range(source, low_inclusive, high_inclusive):
     assert parse_where(f"x in {source}") == Range(x, num(1), num(10), low_inclusive, high_inclusive)
@@ -253,9 +281,7 @@ def test_case_insensitive_keywords():
 
 
 def test_whitespace_is_optional():
-    assert parse_where("x>=1 and(a)or`b`!=2") == Or(
-        (And((Compare(">=", x, num(1)), a)), Compare("!=", b, num(2)))
-    )
+    assert parse_where("x>=1 and(a)or`b`!=2") == Or((And((Compare(">=", x, num(1)), a)), Compare("!=", b, num(2))))
 
 
 # Functions
@@ -263,7 +289,9 @@ def test_whitespace_is_optional():
 
 def test_text_functions():
     assert parse_where('search("paris")') == Call("search", (text("paris"),))
-    assert parse_where('search(title, description, "paris")') == Call("search", (Field("title"), Field("description"), text("paris")))
+    assert parse_where('search(title, description, "paris")') == Call(
+        "search", (Field("title"), Field("description"), text("paris"))
+    )
     assert parse_where("startswith(name, 'par')") == Call("startswith", (Field("name"), text("par")))
     assert parse_where('suggest("pari")') == Call("suggest", (text("pari"),))
 
@@ -295,7 +323,9 @@ def test_date_functions():
 
 
 def test_unknown_functions_parse_with_any_arity():
-    assert parse_where("my_function(a, 1, 'b') = 2") == Compare("=", Call("my_function", (a, num(1), text("b"))), num(2))
+    assert parse_where("my_function(a, 1, 'b') = 2") == Compare(
+        "=", Call("my_function", (a, num(1), text("b"))), num(2)
+    )
 
 
 def test_function_names_are_lowercased():
@@ -307,7 +337,10 @@ def test_function_names_are_lowercased():
 
 def test_select():
     assert parse_select("*") == (SelectItem(Star()),)
-    assert parse_select("field1, field2 AS my_field") == (SelectItem(Field("field1")), SelectItem(Field("field2"), "my_field"))
+    assert parse_select("field1, field2 AS my_field") == (
+        SelectItem(Field("field1")),
+        SelectItem(Field("field2"), "my_field"),
+    )
     assert parse_select("2 * population as double_population, `a b` as `c d`") == (
         SelectItem(Arith("*", num(2), Field("population")), "double_population"),
         SelectItem(Field("a b"), "c d"),
@@ -418,7 +451,9 @@ def test_walk_and_fields_used():
 
 
 def test_known_functions_shape():
-    assert {"count", "percentile", "within_distance", "in_bbox", "search", "range", "date_format"} <= set(KNOWN_FUNCTIONS)
+    assert {"count", "percentile", "within_distance", "in_bbox", "search", "range", "date_format"} <= set(
+        KNOWN_FUNCTIONS
+    )
     for low, high, kind in KNOWN_FUNCTIONS.values():
         assert kind in {"scalar", "aggregate", "geo", "text"}
         assert high is None or low <= high
@@ -431,7 +466,10 @@ def test_known_functions_shape():
         ("a = count(x, y)", "where : la fonction count() attend 1 argument, 2 fournis à la position 5"),
         ("now(1) > d", "where : la fonction now() n'attend aucun argument, 1 fourni à la position 1"),
         ("search()", "where : la fonction search() attend au moins 1 argument, 0 fourni à la position 1"),
-        ("in_bbox(g, 1, 2, 3)", "where : la fonction in_bbox() attend 5 arguments, 4 fournis à la position 1"),
+        (
+            "in_bbox(g, 1, 2, 3)",
+            "where : la fonction in_bbox() attend 5 arguments, 4 fournis à la position 1",
+        ),
         ("sum(*) > 1", "where : « * » n'est permis comme argument que dans count(*) à la position 5"),
     ],
 )
@@ -465,7 +503,12 @@ def test_arity_message_for_a_bounded_range(monkeypatch):
         ),
         (parse_where, "x = 'abc", "where : chaîne non terminée commencée à la position 5", 5),
         (parse_where, 'x = "abc\\"', "where : chaîne non terminée commencée à la position 5", 5),
-        (parse_where, "`code postal = 1", "where : nom de champ entre accents graves non terminé commencé à la position 1", 1),
+        (
+            parse_where,
+            "`code postal = 1",
+            "where : nom de champ entre accents graves non terminé commencé à la position 1",
+            1,
+        ),
         (
             parse_where,
             "x # 1",
@@ -495,14 +538,24 @@ def test_arity_message_for_a_bounded_range(monkeypatch):
             "« not », « ( »",
             1,
         ),
-        (parse_where, "x in ()", "where : jeton inattendu « ) » à la position 7 ; attendu : un nom de champ, une valeur, « - », « ( »", 7),
+        (
+            parse_where,
+            "x in ()",
+            "where : jeton inattendu « ) » à la position 7 ; attendu : un nom de champ, une valeur, « - », « ( »",
+            7,
+        ),
         (
             parse_where,
             "x in [1..]",
             "where : jeton inattendu « ] » à la position 10 ; attendu : un nom de champ, une valeur, « - », « ( »",
             10,
         ),
-        (parse_where, "x like 3", "where : jeton inattendu « 3 » à la position 8 ; attendu : une chaîne entre guillemets", 8),
+        (
+            parse_where,
+            "x like 3",
+            "where : jeton inattendu « 3 » à la position 8 ; attendu : une chaîne entre guillemets",
+            8,
+        ),
         (
             parse_where,
             "d > date'2020-13-01'",
@@ -510,13 +563,27 @@ def test_arity_message_for_a_bounded_range(monkeypatch):
             "à la position 5",
             5,
         ),
-        (parse_where, "d > date'hier'", "where : date invalide « hier » (formats : AAAA, AAAA-MM-JJ[THH:MM[:SS]], "
-         "AAAA/MM/JJ) à la position 5", 5),
+        (
+            parse_where,
+            "d > date'hier'",
+            "where : date invalide « hier » (formats : AAAA, AAAA-MM-JJ[THH:MM[:SS]], AAAA/MM/JJ) à la position 5",
+            5,
+        ),
         (parse_where, "`` = 1", "where : nom de champ vide entre accents graves à la position 1", 1),
         (parse_where, "intersects(g, geom'  ')", "where : géométrie vide à la position 15", 15),
         (parse_where, "   ", "where : clause vide", None),
-        (parse_select, "count(*) as", "select : fin de la clause inattendue à la position 12 ; attendu : un nom de champ", 12),
-        (parse_select, "* as all", "select : jeton inattendu « as » à la position 3 ; attendu : « , », la fin de la clause", 3),
+        (
+            parse_select,
+            "count(*) as",
+            "select : fin de la clause inattendue à la position 12 ; attendu : un nom de champ",
+            12,
+        ),
+        (
+            parse_select,
+            "* as all",
+            "select : jeton inattendu « as » à la position 3 ; attendu : « , », la fin de la clause",
+            3,
+        ),
         (
             parse_order_by,
             "x descending",
@@ -524,13 +591,23 @@ def test_arity_message_for_a_bounded_range(monkeypatch):
             "(+ - * /), « asc », « desc », « ( », « , », la fin de la clause",
             3,
         ),
-        (parse_group_by, "city,", "group_by : fin de la clause inattendue à la position 6 ; attendu : un nom de champ, "
-         "une valeur, « - », « ( »", 6),
+        (
+            parse_group_by,
+            "city,",
+            "group_by : fin de la clause inattendue à la position 6 ; attendu : un nom de champ, "
+            "une valeur, « - », « ( »",
+            6,
+        ),
         (parse_refine, "city", "refine : « : » manquant ; format attendu : facette:valeur", None),
         (parse_refine, ":Paris", "refine : nom de facette manquant avant « : » à la position 1", 1),
         (parse_refine, "ci ty:Paris", "refine : nom de facette invalide « ci ty » à la position 1", 1),
         (parse_refine, 'city:"Paris', "refine : chaîne non terminée commencée à la position 6", 6),
-        (parse_refine, 'city:"Paris" x', "refine : texte inattendu après la valeur entre guillemets à la position 13", 13),
+        (
+            parse_refine,
+            'city:"Paris" x',
+            "refine : texte inattendu après la valeur entre guillemets à la position 13",
+            13,
+        ),
         (parse_refine, "city:", "refine : valeur manquante après « : » à la position 6", 6),
     ],
 )
@@ -562,12 +639,23 @@ def test_every_terminal_has_a_french_description():
 
 
 @pytest.mark.parametrize(
-    "source", ["a = )", "x # 1", "(((", "x in [1..", "count(*) as", "a b c", "'", "`", "not", "f(,)", "x is 3", "1 2"]
+    "source",
+    ["a = )", "x # 1", "(((", "x in [1..", "count(*) as", "a b c", "'", "`", "not", "f(,)", "x is 3", "1 2"],
 )
 def test_no_lark_internals_leak(source):
     for parse in (parse_where, parse_select, parse_group_by, parse_order_by):
         message = error_of(parse, source).message
-        for leak in ("__ANON", "Token", "Expected", "expected", "RULE", "_LPAR", "NAME", "$END", "Unexpected"):
+        for leak in (
+            "__ANON",
+            "Token",
+            "Expected",
+            "expected",
+            "RULE",
+            "_LPAR",
+            "NAME",
+            "$END",
+            "Unexpected",
+        ):
             assert leak not in message
 
 
