@@ -57,6 +57,7 @@ test-postgres: install
 test: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run.py
 
 messages: install

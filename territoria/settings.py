@@ -39,6 +39,9 @@ try:
 except ImproperlyConfiguredEnv as error:
     raise ImproperlyConfigured(f"Territoria configuration: {error}") from None
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] != ":memory:":
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+
 if PRODUCTION:
     if not SECRET_KEY:
         raise ImproperlyConfigured(

@@ -167,9 +167,9 @@ class Refine(Node):
     value: str
 
 
-Expr: TypeAlias = (
-    Field | Star | Literal | Arith | Neg | Compare | And | Or | Not | In | Range | Like | IsNull | TextSearch | Call
-)
+Leaf: TypeAlias = Field | Star | Literal | TextSearch
+Operation: TypeAlias = Arith | Neg | Compare | And | Or | Not | In | Range | Like | IsNull | Call
+Expr: TypeAlias = Leaf | Operation
 
 
 def children(node: Node) -> Iterator[Node]:

@@ -14,7 +14,13 @@ class OdsqlError(ValueError):
     ``message`` (the full French message, also ``str(error)``).
     """
 
-    def __init__(self, clause: str, reason: str, position: int | None = None, expected: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        clause: str,
+        reason: str,
+        position: int | None = None,
+        expected: Iterable[str] = (),
+    ) -> None:
         self.clause = clause
         self.reason = reason
         self.position = position

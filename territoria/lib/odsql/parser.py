@@ -142,7 +142,8 @@ class _Builder(Transformer_NonRecursive):
 
     def in_range(self, meta: Meta, c: list[Any]) -> Expr:
         operand, negated, opening, low, high, closing = c
-        node: Expr = Range(operand, low, high, opening.type == "LSQB", closing.type == "RSQB", pos=_start(meta))
+        low_inclusive, high_inclusive = opening.type == "LSQB", closing.type == "RSQB"
+        node: Expr = Range(operand, low, high, low_inclusive, high_inclusive, pos=_start(meta))
         return Not(node, pos=_start(meta)) if negated is not None else node
 
     def like(self, meta: Meta, c: list[Any]) -> Like:
