@@ -119,3 +119,58 @@ def catalogue(make_dataset, other_org):  # type: ignore[no-untyped-def]
             keywords=["arbres"],
         ),
     }
+
+
+# --- Shared by the test suite (appended) -----------------------------------------------------------------
+
+API_ERROR_KEYS = {"error_code", "message", "status", "parameter", "position", "expected"}
+
+
+def check_api_error(response, status: int | None = None, error_code: str | None = None, parameter: str | None = None):  # type: ignore[no-untyped-def]
+    """Assert ``response`` carries the one JSON error shape of the API and return its body."""
+    import json
+
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = json.loads(response.content)
+    assert isinstance(body, dict), body
+    assert {"error_code", "message", "status"} <= set(body), body
+    assert set(body) <= API_ERROR_KEYS, f"unexpected keys {set(body) - API_ERROR_KEYS}"
+    assert isinstance(body["error_code"], str) and body["error_code"]
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["status"] == response.status_code
+    if "position" in body:
+        assert isinstance(body["position"], int) and body["position"] >= 1, body
+    if "expected" in body:
+        assert isinstance(body["expected"], list) and all(isinstance(e, str) for e in body["expected"]), body
+    if status is not None:
+        assert response.status_code == status, body
+    if error_code is not None:
+        assert body["error_code"] == error_code, body
+    if parameter is not None:
+        assert body.get("parameter") == parameter, body
+    return body
+
+
+@pytest.fixture
+def api_error():  # type: ignore[no-untyped-def]
+    """``api_error(response, status, error_code, parameter)``: checks the JSON error shape, returns the body."""
+    return check_api_error
+
+
+@pytest.fixture
+def demo_file():  # type: ignore[no-untyped-def]
+    """Path of a file shipped with the demo content, by name."""
+    from territoria.portal.demo.loader import FILES
+
+    def get(name: str) -> Path:
+        path = FILES / name
+        assert path.is_file(), path
+        return path
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Test users get passwords; the production hasher's 10^6 rounds would cost a second per user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -50,6 +50,10 @@ if PRODUCTION:
         )
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("TERRITORIA_SECRET_KEY must be at least 50 characters of random text")
+    if not env.raw("TERRITORIA_DATA_DIR"):
+        raise ImproperlyConfigured(
+            "TERRITORIA_DATA_DIR is required when TERRITORIA_ENV=production (files and database)"
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("TERRITORIA_ALLOWED_HOSTS is required when TERRITORIA_ENV=production")
 elif not SECRET_KEY:
@@ -126,6 +130,8 @@ STORAGES = {
     },
 }
 FILES_DIR = DATA_DIR / "files"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"
 

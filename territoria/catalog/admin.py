@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territoria.access import services as access
+from territoria.accounts.services import Organisation
 from territoria.catalog import services
 from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
 
@@ -94,6 +97,17 @@ class DatasetAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Dataset]:
         return super().get_queryset(request).filter(access.visible_filter(request.user))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":
+            allowed = access.editable_organisations(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Organisation.objects.filter(pk__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Dataset, form: Any, change: bool) -> None:
+        obj.modified = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request: HttpRequest, obj: Dataset | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)

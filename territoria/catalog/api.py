@@ -43,7 +43,7 @@ def _odsql_error(error: odsql.OdsqlError, parameter: str) -> ApiError:
 
 
 def _lang(params: QueryDict) -> str:
-    lang = params.get("lang") or "fr"
+    lang = params.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
     if lang not in dict(settings.LANGUAGES):
         raise ApiError(
             _("« lang » accepte : %(langs)s.") % {"langs": ", ".join(dict(settings.LANGUAGES))},
@@ -92,17 +92,17 @@ def _search(request: HttpRequest, params: QueryDict) -> services.DatasetSearch:
 @require_GET
 def datasets(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    reject_unknown(params, LIST_PARAMS)
-    limit = get_int(params, "limit", 10, -1, settings.API_MAX_LIMIT)
-    limit = settings.API_MAX_LIMIT if limit == -1 else limit
-    offset = get_int(params, "offset", 0, 0, MAX_OFFSET)
-    if offset + limit > MAX_OFFSET:
-        raise ApiError(
-            _("offset + limit ne doit pas dépasser %(max)d ; utilisez les exports pour tout récupérer.")
-            % {"max": MAX_OFFSET},
-            parameter="offset",
-        )
     with translation.override(_lang(params)):
+        reject_unknown(params, LIST_PARAMS)
+        limit = get_int(params, "limit", 10, -1, settings.API_MAX_LIMIT)
+        limit = settings.API_MAX_LIMIT if limit == -1 else limit
+        offset = get_int(params, "offset", 0, 0, MAX_OFFSET)
+        if offset + limit > MAX_OFFSET:
+            raise ApiError(
+                _("offset + limit ne doit pas dépasser %(max)d ; utilisez les exports pour tout récupérer.")
+                % {"max": MAX_OFFSET},
+                parameter="offset",
+            )
         query = _search(request, params)
         results = [dataset_json(d, request) for d in query.page(offset, limit)]
         return _json({"total_count": query.count(), "results": results})
@@ -111,29 +111,29 @@ def datasets(request: HttpRequest) -> JsonResponse:
 @require_GET
 def dataset(request: HttpRequest, dataset_id: str) -> JsonResponse:
     params = request.GET
-    reject_unknown(params, {"lang", *COMPATIBLE})
-    found = services.get_visible_dataset(request.user, dataset_id)
-    if found is None:
-        raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
     with translation.override(_lang(params)):
+        reject_unknown(params, {"lang", *COMPATIBLE})
+        found = services.get_visible_dataset(request.user, dataset_id)
+        if found is None:
+            raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
         return _json(dataset_json(found, request))
 
 
 @require_GET
 def facets(request: HttpRequest) -> JsonResponse:
     params = request.GET
-    reject_unknown(params, FACET_PARAMS)
-    names = params.getlist("facet") or list(FACETS)
-    unknown = [n for n in names if n not in FACETS]
-    if unknown:
-        raise ApiError(
-            _("facet : facette inconnue « %(facet)s » ; facettes disponibles : %(known)s.")
-            % {"facet": unknown[0], "known": ", ".join(FACETS)},
-            parameter="facet",
-        )
     with translation.override(_lang(params)):
+        reject_unknown(params, FACET_PARAMS)
+        names = params.getlist("facet") or list(FACETS)
+        unknown = [n for n in names if n not in FACETS]
+        if unknown:
+            raise ApiError(
+                _("facet : facette inconnue « %(facet)s » ; facettes disponibles : %(known)s.")
+                % {"facet": unknown[0], "known": ", ".join(FACETS)},
+                parameter="facet",
+            )
         query = _search(request, params)
-        refined = set(query.refine)
+        refined = {(name, value.casefold()) for name, value in query.refine}
         body = {
             "links": [],
             "facets": [
@@ -144,7 +144,9 @@ def facets(request: HttpRequest) -> JsonResponse:
                             "name": v.name,
                             "value": v.value,
                             "count": v.count,
-                            "state": "refined" if (name, v.value) in refined else "displayed",
+                            "state": "refined"
+                            if {(name, v.value.casefold()), (name, v.name.casefold())} & refined
+                            else "displayed",
                         }
                         for v in values
                     ],

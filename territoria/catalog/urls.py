@@ -10,6 +10,7 @@ urlpatterns = [
     path("datasets/<slug:slug>/resources/<int:pk>/download", views.download, name="download"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation, name="organisation"),
+    path("organisations/<slug:slug>/logo", views.organisation_logo, name="organisation-logo"),
     path("api/explore/v2.1/catalog/datasets", api.datasets, name="api-datasets"),
     path("api/explore/v2.1/catalog/datasets/<str:dataset_id>", api.dataset, name="api-dataset"),
     path("api/explore/v2.1/catalog/facets", api.facets, name="api-facets"),

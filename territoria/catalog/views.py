@@ -101,3 +101,19 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("Aucune organisation à cette adresse."))
     datasets = list(services.with_relations(services.visible_datasets(request.user).filter(organisation=org)))
     return render(request, "catalog/organisation.html", {"organisation": org, "datasets": datasets})
+
+
+@require_GET
+def organisation_logo(request: HttpRequest, slug: str) -> HttpResponseBase:
+    org = accounts.get_organisation(slug)
+    if org is None or not org.logo:
+        raise Http404(_("Aucun logo pour cette organisation."))
+    try:
+        stream = org.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Aucun logo pour cette organisation.")) from None
+    response = FileResponse(stream)
+    # An uploaded SVG must never run scripts, even when opened directly.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -22,6 +22,9 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if is_api_path(request.path):
+            # Public reads from any origin; browsers send no cookies with "*", so nothing private leaks.
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
         if (
             is_api_path(request.path)
             and response.status_code >= 400

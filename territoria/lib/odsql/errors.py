@@ -33,6 +33,9 @@ class OdsqlError(ValueError):
         self.message = message
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[OdsqlError], tuple[str, str, int | None, list[str]]]:
+        return type(self), (self.clause, self.reason, self.position, self.expected)
+
 
 # French description of each grammar terminal, in the order they are listed to the user.
 TERMINAL_DESCRIPTIONS: dict[str, str] = {

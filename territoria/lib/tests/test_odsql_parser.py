@@ -1,6 +1,7 @@
 """Tests for the ODSQL parser (territoria.lib.odsql): syntax, AST, positions, errors, limits."""
 
 import contextlib
+import pickle
 
 import pytest
 
@@ -164,6 +165,23 @@ def test_keywords_inside_names_stay_names(name):
     assert parse_where(f"{name} = 1 and {name} is null") == And(
         (Compare("=", Field(name), num(1)), IsNull(Field(name)))
     )
+
+
+def test_contextual_keywords_can_be_field_names():
+    assert parse_where("to = 1 and is = 2 and like like 'a'") == And(
+        (Compare("=", Field("to"), num(1)), Compare("=", Field("is"), num(2)), Like(Field("like"), "a"))
+    )
+
+
+@pytest.mark.parametrize("keyword", ["and", "or", "not", "as", "asc", "desc"])
+def test_reserved_keywords_need_back_quotes(keyword):
+    assert parse_order_by(f"`{keyword}` desc") == (OrderItem(Field(keyword), descending=True),)
+    assert error_of(parse_order_by, f"{keyword} desc").position == 1
+
+
+def test_constant_keywords_are_literals_unless_back_quoted():
+    assert parse_where("`true` and `null` is null") == And((Field("true"), IsNull(Field("null"))))
+    assert parse_where("null is null") == IsNull(Literal(None, "null"))
 
 
 # Comparisons, booleans and precedence
@@ -353,6 +371,11 @@ def test_select():
         SelectItem(Field("a b"), "c d"),
     )
     assert parse_select("length(country_name)") == (SelectItem(Call("length", (Field("country_name"),))),)
+
+
+def test_clause_items_are_values():
+    assert error_of(parse_select, "a > 1").position == 3
+    assert parse_select("(a > 1) as big") == (SelectItem(Compare(">", a, num(1)), "big"),)
 
 
 @pytest.mark.parametrize(
@@ -632,6 +655,8 @@ def test_error_attributes():
     assert error.expected == ["un nom de champ", "une valeur", "« - »", "« ( »"]
     assert error.reason == "jeton inattendu « ) »"
     assert error_of(lambda s: parse_refine(s, clause="exclude"), "nope").clause == "exclude"
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object
+    assert (copy.message, copy.position, copy.expected) == (error.message, error.position, error.expected)
 
 
 def test_long_tokens_are_shortened_in_messages():
