@@ -91,12 +91,12 @@ class Server:
         with httpx.Client(base_url=self.base_url, timeout=5.0) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"{self.name} exited with status {self.process.returncode}\n{self.log_tail()}")
+                    raise RuntimeError(f"{self.name} exited with status {self.process.returncode}")
                 with contextlib.suppress(httpx.TransportError):
                     if client.get(self.ready_path).status_code == 200:
                         return
                 time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {READY_TIMEOUT:.0f} s\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} not ready after {READY_TIMEOUT:.0f} s")
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -123,9 +123,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(servers: list[Server]) -> Iterator[None]:
-    """Start ``servers``; stop them on exit, error, Ctrl-C or SIGTERM."""
-    atexit.register(lambda: [s.stop() for s in servers])
+def signals_as_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C does, so every ``finally`` (servers, temporary folder) runs."""
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
 
     def interrupted(signum: int, _frame: object) -> None:
@@ -134,10 +133,21 @@ def running(servers: list[Server]) -> Iterator[None]:
     for sig in previous:
         signal.signal(sig, interrupted)
     try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def running(servers: list[Server]) -> Iterator[None]:
+    """Start ``servers``; stop them however the block ends (atexit as a last resort)."""
+    atexit.register(lambda: [s.stop() for s in servers])
+    try:
         for server in servers:
             server.start()
         yield
-    except BaseException:
+    except Exception:  # not on Ctrl-C or SIGTERM: the logs only help to understand a failure
         for server in servers:
             if server.process is not None:
                 print(server.log_tail(), file=sys.stderr)
@@ -145,8 +155,6 @@ def running(servers: list[Server]) -> Iterator[None]:
     finally:
         for server in servers:
             server.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 # --- The two peers ---------------------------------------------------------------------------------------
@@ -172,6 +180,15 @@ def territoria_env(data_dir: Path, port: int) -> dict[str, str]:
     return env
 
 
+def step(argv: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run one preparation command; on failure, say which and show the end of its output."""
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-20:])
+        raise RuntimeError(f"{' '.join(argv)} → status {done.returncode}\n{tail}")
+    return done
+
+
 def prepare_territoria(workdir: Path, catalogue_path: Path) -> tuple[Server, float]:
     data_dir = workdir / "territoria"
     data_dir.mkdir()
@@ -179,15 +196,8 @@ def prepare_territoria(workdir: Path, catalogue_path: Path) -> tuple[Server, flo
     env = territoria_env(data_dir, port)
     territoria = tool("territoria", "territoria.cli")
     started = time.perf_counter()
-    subprocess.run([*territoria, "migrate", "--no-input"], env=env, check=True, capture_output=True, timeout=300)
-    loaded = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "load_territoria.py"), str(catalogue_path)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    step([*territoria, "migrate", "--no-input"], env, timeout=300)
+    loaded = step([sys.executable, str(BENCH_DIR / "load_territoria.py"), str(catalogue_path)], env, timeout=600)
     seconds = time.perf_counter() - started
     print(f"  Territoria : migrate + save_dataset × N en {seconds:.1f} s ({loaded.stdout.strip()})")
     (data_dir / "static").mkdir()  # the API serves no static file; an empty STATIC_ROOT keeps WhiteNoise quiet
@@ -449,6 +459,14 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 def run(
     n: int = 5_000, seed: int = 42, requests: int = 30, warmup: int = 3, output: Path | None = None, keep: bool = False
 ) -> int:
+    with signals_as_exit():
+        return _run(n, seed, requests, warmup, output, keep)
+
+
+def _run(n: int, seed: int, requests: int, warmup: int, output: Path | None, keep: bool) -> int:
+    if not metadata.version("datasette").startswith("0."):
+        # 1.0 answers {"ok", "rows": [objects]} and counts or facets only on ?_extra=: not read here yet.
+        raise RuntimeError(f"datasette {metadata.version('datasette')}: this benchmark reads the 0.x JSON API")
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="territoria-bench-"))
     try:

@@ -8,4 +8,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self) -> None:
-        from territoria.catalog import signals  # noqa: F401  (connects the search index)
+        from django.db.models.signals import post_migrate
+
+        from territoria.catalog import signals
+
+        post_migrate.connect(signals.analyze_after_migrate, sender=self)

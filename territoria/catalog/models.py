@@ -147,7 +147,12 @@ class Dataset(models.Model):
         ordering = ["title"]
         verbose_name = _("jeu de données")
         verbose_name_plural = _("jeux de données")
-        indexes = [models.Index(fields=["visibility", "published"]), models.Index(fields=["-modified"])]
+        indexes = [
+            models.Index(fields=["visibility", "published"]),
+            models.Index(fields=["-modified"]),
+            models.Index(fields=["title"]),
+            models.Index(fields=["-view_count"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

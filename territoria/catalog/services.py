@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from territoria.access import services as access
@@ -143,11 +143,18 @@ def save_dataset(
         defaults["table_schema"], _created = TableSchema.objects.update_or_create(
             name=table_schema["name"], defaults={k: v for k, v in table_schema.items() if k != "name"}
         )
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred():
         dataset, _created = Dataset.objects.update_or_create(slug=slug, defaults=defaults)
         dataset.themes.set(Theme.objects.filter(code__in=themes))
         dataset.keywords.set([Keyword.objects.get_or_create(name=name)[0] for name in keywords])
+    search.index(with_relations(Dataset.objects.filter(pk=dataset.pk)).get())
     return dataset
+
+
+def optimize_database() -> None:
+    """Refresh the query planner's statistics (after migrations and bulk loads)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def store_upload(resource: Resource, stream: BinaryIO, file_name: str) -> None:

@@ -14,6 +14,8 @@ from territoria.catalog.models import Dataset
 
 def _reindex(dataset_id: int) -> None:
     """Index inside the same transaction: a rolled-back edit leaves the index as it was."""
+    if search.is_deferred():
+        return
     dataset = (
         Dataset.objects.select_related("organisation")
         .prefetch_related("themes", "keywords")
@@ -45,3 +47,11 @@ def dataset_deleted(sender: type, instance: Dataset, **kwargs: Any) -> None:
 def organisation_saved(sender: type, instance: Organisation, **kwargs: Any) -> None:
     for dataset_id in instance.datasets.values_list("pk", flat=True):
         _reindex(dataset_id)
+
+
+def analyze_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Fresh planner statistics once the schema is in place (SQLite has none until ANALYZE)."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -9,6 +9,9 @@ Fields are weighted: title first, then keywords, themes and publisher, then desc
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -37,6 +40,24 @@ def ranked_ids(text: str, limit: int = 10_000) -> list[tuple[int, float]]:
     return _engine().ranked_ids(text, limit)
 
 
+_state = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Skip signal-driven indexing inside the block; the caller indexes once at the end."""
+    previous = getattr(_state, "deferred", False)
+    _state.deferred = True
+    try:
+        yield
+    finally:
+        _state.deferred = previous
+
+
+def is_deferred() -> bool:
+    return bool(getattr(_state, "deferred", False))
+
+
 def rebuild() -> int:
     from territoria.catalog.models import Dataset
 
@@ -48,4 +69,4 @@ def rebuild() -> int:
     return count
 
 
-__all__ = ["SearchDocument", "index", "ranked_ids", "rebuild", "remove"]
+__all__ = ["SearchDocument", "deferred", "index", "is_deferred", "ranked_ids", "rebuild", "remove"]

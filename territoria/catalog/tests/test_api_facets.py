@@ -4,6 +4,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 
 from territoria.catalog.models import Resource
 from territoria.conftest import client_for
@@ -11,6 +12,13 @@ from territoria.conftest import client_for
 URL = "/api/explore/v2.1/catalog/facets"
 
 pytestmark = pytest.mark.django_db
+
+NUL_REACHES_POSTGRES = pytest.mark.xfail(
+    connection.vendor == "postgresql",
+    reason="BUG (PostgreSQL only): a NUL character from the request reaches the database, which rejects it "
+    "(ValueError), so the answer is a 500 instead of a 400 or 404",
+    strict=True,
+)
 
 
 def get(user=None, **params):
@@ -84,14 +92,11 @@ def test_counts_honour_repeated_refine_and_exclude(themed):
     assert counts(get(facet="keyword", exclude="theme:TRAN"), "keyword") == {"air": 1, "eau": 1}
 
 
-@pytest.mark.xfail(
-    reason="BUG: facets marks state 'refined' only when the refine used the facet's code; refining by its "
-    "label (the documented theme:\"Transports\") leaves the value 'displayed'",
-    strict=True,
-)
-def test_refining_by_label_also_marks_the_value_refined(themed):
-    found = facets(get(facet="theme", refine='theme:"Transports"'))["theme"]
+@pytest.mark.parametrize("refine", ['theme:"Transports"', 'theme:"transports"', "theme:TRAN"])
+def test_refining_by_label_or_any_case_also_marks_the_value_refined(refine, themed):
+    found = facets(get(facet="theme", refine=refine))["theme"]
     assert found["TRAN"]["state"] == "refined"
+    assert found["ENVI"]["state"] == "displayed"
 
 
 def test_lang_en_names(themed):
@@ -115,6 +120,11 @@ def test_errors_of_shared_parameters(api_error, db):
     api_error(get(refine="theme"), 400, "ODSQLError", "refine")
     api_error(get(lang="it"), 400, "InvalidParameter", "lang")
     api_error(get(limit=10), 400, "InvalidParameter", "limit")  # not a facets parameter
+
+
+@NUL_REACHES_POSTGRES
+def test_a_nul_character_is_not_a_500(themed):
+    assert get(exclude="keyword:\x00").status_code in (200, 400)
 
 
 def test_post_is_a_json_405(api_error, db):

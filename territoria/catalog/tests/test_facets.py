@@ -109,7 +109,10 @@ def test_other_facet_values_and_names(themed, org):
     values = {v.value: v for v in FACETS["publisher"].count(Dataset.objects.all())}
     assert values == {"ville-test": FacetValue("ville-test", "Ville de Test", 4)}
     licences = {v.value: v.name for v in FACETS["license"].count(Dataset.objects.all())}
-    assert licences == {"etalab-2.0": "Licence Ouverte / Open Licence 2.0", "odbl-1.0": "Open Database License (ODbL) 1.0"}
+    assert licences == {
+        "etalab-2.0": "Licence Ouverte / Open Licence 2.0",
+        "odbl-1.0": "Open Database License (ODbL) 1.0",
+    }
     assert counts("keyword") == {"air": 2, "vélo": 1}
 
 

@@ -1,7 +1,6 @@
 """territoria.catalog.odsql: ODSQL where/order_by over catalogue metadata, compiled to Django queries."""
 
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -26,7 +25,7 @@ def three(make_dataset):
         spatial_code="35238",
         temporal_start=date(2020, 1, 1),
         temporal_end=date(2020, 12, 31),
-        modified=datetime(2024, 3, 15, 12, 0, tzinfo=tz.utc),
+        modified=datetime(2024, 3, 15, 12, 0, tzinfo=UTC),
     )
     bravo = make_dataset(
         "bravo",
@@ -36,9 +35,9 @@ def three(make_dataset):
         licence="odbl-1.0",
         frequency="MONTHLY",
         spatial_coverage="Brest",
-        modified=datetime(2023, 6, 1, 12, 0, tzinfo=tz.utc),
+        modified=datetime(2023, 6, 1, 12, 0, tzinfo=UTC),
     )
-    charlie = make_dataset("charlie", "Charlie", modified=datetime(2022, 1, 10, 12, 0, tzinfo=tz.utc))
+    charlie = make_dataset("charlie", "Charlie", modified=datetime(2022, 1, 10, 12, 0, tzinfo=UTC))
     services.set_view_count(alpha, 10)
     services.set_view_count(bravo, 200)
     Resource.objects.create(dataset=bravo, title="csv", format="CSV")
@@ -184,13 +183,13 @@ def test_unknown_field_far_from_everything_has_no_suggestion():
         ("title = title", "une valeur est attendue"),
         ("modified > date'2024-13-45'", "date"),
         ('modified > "hier"', "date invalide"),
-        ('year(title) = 2020', "year(), month() et day()"),
+        ("year(title) = 2020", "year(), month() et day()"),
         ('year(modified) = "2020"', "year(), month() et day()"),
         ("lower(title)", "fonction « lower » non disponible"),
         ("search(5)", "search() attend un texte"),
         ("title", "non prise en charge"),
         ("42", "non prise en charge"),
-        ('popularity + 1 = 3', "un nom de champ est attendu"),
+        ("popularity + 1 = 3", "un nom de champ est attendu"),
     ],
 )
 def test_errors_are_french_and_located(expression, fragment):

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from territoria.accounts.models import Organisation
 from territoria.catalog import search, services
 from territoria.catalog.models import Dataset, Keyword, Theme
 
@@ -189,4 +188,3 @@ def test_text_search_never_returns_datasets_the_user_may_not_see(kind, people, c
 @pytest.mark.parametrize(("kind", "found"), [("anonymous", 0), ("outsider", 0), ("member", 1), ("owner", 1)])
 def test_searching_an_internal_title_reveals_nothing_to_outsiders(kind, found, people, catalogue):
     assert services.DatasetSearch(people[kind], text="budget prévisionnel").count() == found
-

@@ -57,11 +57,11 @@ def test_record_view_and_download_increment_atomically(catalogue):
 
 
 def test_themes_with_counts_lists_every_theme_with_visible_counts(catalogue, member):
-    anonymous = dict((t.code, n) for t, n in services.themes_with_counts(AnonymousUser()))
+    anonymous = {t.code: n for t, n in services.themes_with_counts(AnonymousUser())}
     assert len(anonymous) == 13
     assert anonymous["EDUC"] == 1 and anonymous["ENVI"] == 1
     assert anonymous["ECON"] == 0  # only the internal budget
-    assert dict((t.code, n) for t, n in services.themes_with_counts(member))["ECON"] == 1
+    assert {t.code: n for t, n in services.themes_with_counts(member)}["ECON"] == 1
 
 
 def test_facet_lookup():

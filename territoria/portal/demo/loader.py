@@ -44,4 +44,5 @@ def load() -> dict[str, int]:
                 catalog.attach_file(dataset, FILES / name, title=title, position=position)
                 resources += 1
             catalog.set_view_count(dataset, DEMO_VIEWS[index % len(DEMO_VIEWS)])
+    catalog.optimize_database()
     return {"organisations": len(orgs), "datasets": len(DATASETS), "resources": resources}

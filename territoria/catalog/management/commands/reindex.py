@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from territoria.catalog import search
+from territoria.catalog import search, services
 
 
 class Command(BaseCommand):
@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         count = search.rebuild()
+        services.optimize_database()
         self.stdout.write(self.style.SUCCESS(f"Index reconstruit : {count} jeux de données."))
