@@ -103,3 +103,16 @@ def test_non_staff_members_are_sent_to_the_login_page(catalogue, owner):
 
 def test_superuser_sees_everything(catalogue, admin_user):
     assert client_for(admin_user).get(CHANGELIST).context["cl"].result_count == 5
+
+
+def test_editors_may_only_publish_for_their_own_organisations(catalogue, org, other_org):
+    editor = staff("editeur", org, "editor", "view_dataset", "change_dataset", "add_dataset")
+    response = client_for(editor).get(f"{CHANGELIST}add/")
+    assert response.status_code == 200
+    offered = set(response.context["adminform"].form.fields["organisation"].queryset)
+    assert offered == {org}
+
+
+def test_superuser_may_publish_for_any_organisation(catalogue, org, other_org, admin_user):
+    response = client_for(admin_user).get(f"{CHANGELIST}add/")
+    assert set(response.context["adminform"].form.fields["organisation"].queryset) == {org, other_org}

@@ -6,8 +6,8 @@ import uuid
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.db import connection
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 from territoria.catalog import services
 from territoria.catalog.models import Resource

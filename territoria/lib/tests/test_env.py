@@ -111,7 +111,7 @@ def test_sqlite_memory():
 
 
 def test_sqlite_percent_encoded_path():
-    assert parse_database_url("sqlite:////tmp/my%20db.sqlite3")["NAME"] == "/tmp/my db.sqlite3"
+    assert parse_database_url("sqlite:////srv/my%20db.sqlite3")["NAME"] == "/srv/my db.sqlite3"
 
 
 def test_sqlite_gets_wal_and_immediate_transactions():

@@ -1,0 +1,264 @@
+"""Walks EVERY URL pattern the project declares, as every kind of person, against the ``catalogue`` fixture.
+
+For each response: (a) no title of a dataset the person may not see appears in the body, (b) every
+/api/ response with status >= 400 has the JSON error shape, and nothing answers 500.
+
+A new URL pattern makes this test fail until SAMPLES says how to fill it: that is the point.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, path, reverse
+
+from territoria.catalog import services
+from territoria.catalog.models import Resource
+from territoria.conftest import check_api_error, client_for
+
+# Small allow-list of what the walker does not visit, with the reason.
+SKIPPED = {
+    "admin": "Django's admin site (whole namespace): staff only, everyone else is redirected to the login page; "
+    "its dataset changelist goes through the access policy and is tested in catalog/tests/test_admin.py",
+    "set_language": "Django's i18n language switch: POST-only redirect that shows no data; "
+    "tested in portal/tests/test_i18n.py",
+}
+
+SLUGS = {
+    "public": "equipements-sportifs",
+    "internal": "budget-interne",
+    "restricted": "dossiers-sociaux",
+    "draft": "brouillon-velo",
+    "other": "arbres-autre-ville",
+}
+
+# Pattern name -> sample kwargs. "{resource:KEY}" stands for the pk of the file attached to catalogue[KEY].
+SAMPLES: dict[str, list[dict[str, str]]] = {
+    "home": [{}],
+    "api-reference": [{}],
+    "openapi": [{}],
+    "health": [{}],
+    "catalog:search": [{}],
+    "catalog:dataset": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
+    "catalog:download": [{"slug": SLUGS[key], "pk": f"{{resource:{key}}}"} for key in SLUGS]
+    + [
+        {"slug": SLUGS["public"], "pk": "{resource:restricted}"},  # a hidden file through a visible dataset
+        {"slug": SLUGS["public"], "pk": "{resource:link}"},
+        {"slug": SLUGS["public"], "pk": "999999"},
+    ],
+    "catalog:organisations": [{}],
+    "catalog:organisation": [{"slug": "ville-test"}, {"slug": "autre-ville"}, {"slug": "no-such-org"}],
+    "catalog:organisation-logo": [{"slug": "ville-test"}, {"slug": "autre-ville"}, {"slug": "no-such-org"}],
+    "catalog:api-datasets": [{}],
+    "catalog:api-dataset": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
+    "catalog:api-facets": [{}],
+}
+
+# Extra query strings for some patterns (the first, "", is always requested).
+QUERIES: dict[str, list[str]] = {
+    "catalog:search": [
+        "q=budget",
+        "q=dossiers+sociaux",
+        "q=comptages+velo",
+        "q=ville",
+        "theme=ECON",
+        "theme=SOCI",
+        "keyword=budget",
+        "publisher=ville-test",
+        "sort=-popularity",
+        "sort=-modified&page=2",
+    ],
+    "catalog:api-datasets": [
+        "limit=-1",
+        "where=%22budget%22",
+        "where=%22ville%22&limit=100",
+        'where=title+like+"*"',
+        "refine=keyword:budget",
+        "refine=publisher:ville-test&order_by=popularity+desc",
+        "exclude=theme:EDUC",
+        "lang=en",
+        "where=titl+%3D+1",  # errors must keep the JSON shape
+        "where=title+%3D",
+        "limit=abc",
+        "limit=1000",
+        "offset=9999&limit=10",
+        "refine=nope:x",
+        "refine=theme",
+        "unknown=1",
+    ],
+    "catalog:api-facets": ["facet=keyword", "facet=theme&refine=theme:ECON", "where=%22budget%22", "facet=nope"],
+    "catalog:api-dataset": ["lang=en", "limit=1"],
+    "catalog:dataset": ["lang=en"],
+}
+
+# What each kind of person must never see (written out from the access rules, not derived from the code).
+FORBIDDEN = {
+    "anonymous": {"internal", "restricted", "draft"},
+    "outsider": {"internal", "restricted", "draft"},
+    "member": {"restricted", "draft"},
+    "owner": set(),
+    "superuser": set(),
+}
+
+
+def declared_patterns(patterns=None, namespace: str = "", prefix: str = ""):
+    """Yield (name, route) for every URL pattern, recursively; skipped namespaces and names are left out."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            if ns in SKIPPED:
+                continue
+            inner = f"{namespace}{ns}:" if ns else namespace
+            yield from declared_patterns(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            if entry.name in SKIPPED:
+                continue
+            yield (f"{namespace}{entry.name}" if entry.name else None), "/" + prefix + str(entry.pattern)
+
+
+def variants(title: str) -> set[str]:
+    """How a title may be written in an HTML page or a JSON document."""
+    return {title, html.escape(title), html.escape(title, quote=False), json.dumps(title)[1:-1]}
+
+
+def body_of(response) -> str:
+    # Consuming streaming_content closes a streaming response (test client wrapper).
+    data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return data.decode("utf-8", errors="replace")
+
+
+@pytest.fixture
+def walk_world(catalogue, org, settings, tmp_path, demo_file):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    org.logo.save("logo.svg", ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), save=True)
+    resources = {
+        key: services.attach_file(d, demo_file("friches.csv"), title=f"Fichier {key}") for key, d in catalogue.items()
+    }
+    resources["link"] = Resource.objects.create(
+        dataset=catalogue["public"], title="Lien", kind="link", url="https://example.org/lien"
+    )
+    return {key: resource.pk for key, resource in resources.items()}
+
+
+def fill(kwargs: dict[str, str], resource_pks: dict[str, int]) -> dict[str, str]:
+    def one(value: str) -> str:
+        match = re.fullmatch(r"\{resource:(\w+)\}", value)
+        return str(resource_pks[match[1]]) if match else value
+
+    return {key: one(value) for key, value in kwargs.items()}
+
+
+def unknown_patterns(patterns=None) -> list[str]:
+    """Messages for every declared pattern the walker cannot fill."""
+    messages = []
+    for name, route in declared_patterns(patterns):
+        if name is None:
+            messages.append(f"URL pattern with route {route!r} has no name: give it name=... so it can be walked.")
+        elif name not in SAMPLES:
+            messages.append(
+                f"URL pattern {name!r} (route {route!r}) is unknown to the walker: add "
+                f"SAMPLES[{name!r}] = [{{...kwargs...}}] (and QUERIES if useful) in {__file__}, "
+                "or, if it shows no data, add it to SKIPPED with the reason."
+            )
+    return messages
+
+
+def walk(people: dict, catalogue: dict, resource_pks: dict[str, int]) -> tuple[list[str], dict, int]:
+    """Request every sample of every pattern as every person; return (problems, statuses seen, requests)."""
+    declared = [name for name, _route in declared_patterns()]
+    problems: list[str] = []
+    answered: dict[str, dict[str, set[int]]] = {}
+    requests = 0
+    for kind, user in people.items():
+        client = client_for(user)
+        forbidden = {key: variants(catalogue[key].title) for key in FORBIDDEN[kind]}
+        answered[kind] = {name: set() for name in declared}
+        for name in declared:
+            for raw_kwargs in SAMPLES[name]:
+                try:
+                    target = reverse(name, kwargs=fill(raw_kwargs, resource_pks))
+                except NoReverseMatch as error:
+                    pytest.fail(f"SAMPLES[{name!r}] entry {raw_kwargs!r} does not fit the pattern: {error}")
+                for method, query in [("get", q) for q in ["", *QUERIES.get(name, [])]] + [("post", "")]:
+                    url = f"{target}?{query}" if query else target
+                    response = getattr(client, method)(url)
+                    requests += 1
+                    body = body_of(response)
+                    where = f"{kind} {method.upper()} {url} -> {response.status_code}"
+                    if method == "get":
+                        answered[kind][name].add(response.status_code)
+                    if response.status_code >= 500:
+                        problems.append(f"{where}: server error")
+                    for key, spellings in forbidden.items():
+                        if any(s in body for s in spellings):
+                            problems.append(f"{where}: shows the title of the {key} dataset")
+                    if target.startswith("/api/") and response.status_code >= 400:
+                        try:
+                            check_api_error(response)
+                        except AssertionError as error:
+                            problems.append(f"{where}: not the JSON error shape ({error}): {body[:200]!r}")
+    return problems, answered, requests
+
+
+def test_every_url_pattern_is_known_to_the_walker():
+    messages = unknown_patterns()
+    assert not messages, "\n".join(messages)
+    stale = set(SAMPLES) - {name for name, _route in declared_patterns()}
+    assert not stale, f"SAMPLES names patterns that no longer exist: {sorted(stale)}"
+    assert len(SKIPPED) <= 3, "keep the allow-list small"
+
+
+def test_a_new_pattern_makes_the_walker_fail():
+    def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    patterns = [
+        *get_resolver().url_patterns,
+        path("exports/<slug:slug>.csv", view, name="export-csv"),
+        path("sans-nom/", view),
+    ]
+    messages = unknown_patterns(patterns)
+    assert len(messages) == 2
+    assert "'export-csv'" in messages[0] and "SAMPLES['export-csv']" in messages[0]
+    assert "has no name" in messages[1]
+
+
+@pytest.mark.django_db
+def test_every_url_for_every_person(walk_world, catalogue, owner, member, outsider, admin_user):
+    people = {"anonymous": None, "outsider": outsider, "member": member, "owner": owner, "superuser": admin_user}
+    problems, answered, requests = walk(people, catalogue, walk_world)
+    assert not problems, "\n".join(problems)
+    never_ok = [name for name, statuses in answered["superuser"].items() if not any(s < 400 for s in statuses)]
+    assert not never_ok, f"samples never reach a working page for the superuser: {never_ok}"
+    assert requests > 300
+
+
+@pytest.mark.django_db
+def test_the_walker_catches_a_leak(walk_world, catalogue, monkeypatch):
+    from territoria.catalog.models import Dataset
+
+    monkeypatch.setattr(services, "visible_datasets", lambda user: Dataset.objects.all())
+    problems, _answered, _requests = walk({"anonymous": None}, catalogue, walk_world)
+    assert any("GET /datasets/ -> 200: shows the title of the internal dataset" in p for p in problems)
+    assert any("/organisations/ville-test/ -> 200: shows the title of the draft dataset" in p for p in problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "visible"),
+    [
+        ("anonymous", {"public", "other"}),
+        ("outsider", {"public", "other"}),
+        ("member", {"public", "other", "internal"}),
+        ("owner", {"public", "other", "internal", "restricted", "draft"}),
+        ("admin_user", {"public", "other", "internal", "restricted", "draft"}),
+    ],
+)
+def test_the_walk_is_not_vacuous_allowed_titles_do_show(kind, visible, catalogue, request):
+    user = None if kind == "anonymous" else request.getfixturevalue(kind)
+    body = html.unescape(client_for(user).get("/datasets/").content.decode())
+    assert {key for key, d in catalogue.items() if d.title in body} == visible

@@ -1,0 +1,134 @@
+"""``territoria demo`` (management command load_demo): the demo collectivité and its real public files."""
+
+import hashlib
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+
+from territoria.accounts.models import Organisation
+from territoria.catalog import search, services
+from territoria.catalog.models import Dataset, Keyword, Resource, TableSchema
+from territoria.conftest import client_for
+from territoria.portal.demo.content import DATASETS
+from territoria.portal.demo.loader import FILES
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot() -> dict:
+    return {
+        "organisations": Organisation.objects.count(),
+        "datasets": Dataset.objects.count(),
+        "resources": Resource.objects.count(),
+        "keywords": Keyword.objects.count(),
+        "schemas": TableSchema.objects.count(),
+        "stored files": sorted(p.name for p in settings.FILES_DIR.rglob("*") if p.is_file()),
+        "resource rows": sorted(Resource.objects.values_list("dataset__slug", "title", "file_sha256")),
+    }
+
+
+@pytest.fixture
+def demo():
+    message = load()
+    return message
+
+
+def test_reports_what_it_loaded(demo):
+    match = re.search(r"(\d+) organisations, (\d+) jeux de données, (\d+) fichiers", demo)
+    assert match, demo
+    assert int(match[1]) == Organisation.objects.count()
+    assert int(match[2]) == Dataset.objects.count()
+    assert int(match[3]) == Resource.objects.count()
+
+
+def test_at_least_eight_public_datasets_anyone_can_see(demo):
+    public = services.visible_datasets(AnonymousUser())
+    assert public.count() >= 8
+    assert public.count() == Dataset.objects.count() == len(DATASETS)
+    assert not Dataset.objects.exclude(visibility="public").exists()
+
+
+def test_every_dataset_is_fully_described(demo):
+    for dataset in Dataset.objects.all():
+        assert dataset.licence_id, dataset.slug
+        assert dataset.themes.exists(), dataset.slug
+        assert dataset.keywords.exists(), dataset.slug
+        assert dataset.description.strip(), dataset.slug
+        assert dataset.source_url.startswith("https://"), dataset.slug
+        assert dataset.attribution.strip(), dataset.slug
+        assert dataset.published is not None and dataset.published < dataset.modified, dataset.slug
+        assert dataset.organisation.slug.endswith("-demo"), dataset.slug
+
+
+def test_every_dataset_has_a_downloadable_file_matching_the_shipped_one(demo):
+    client = client_for(None)
+    for dataset in Dataset.objects.all():
+        files = list(dataset.resources.filter(kind="file"))
+        assert files, dataset.slug
+        for resource in files:
+            shipped = (FILES / resource.file_name).read_bytes()
+            assert resource.file_sha256 == sha256(shipped), resource.file_name
+            assert resource.size == len(shipped)
+            assert resource.format, resource.file_name
+            response = client.get(resource.get_download_url())
+            assert response.status_code == 200, resource.file_name
+            downloaded = b"".join(response.streaming_content)
+            assert sha256(downloaded) == sha256(shipped), resource.file_name
+
+
+def test_every_file_named_in_the_content_is_shipped(demo):
+    for spec in DATASETS:
+        for name, _title in spec["files"]:
+            assert (FILES / name).is_file(), name
+
+
+def test_every_shipped_file_has_its_origin_in_attribution_md():
+    attribution = (FILES / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    for path in FILES.iterdir():
+        if path.name != "ATTRIBUTION.md":
+            assert path.name in attribution, path.name
+
+
+def test_running_it_twice_creates_no_duplicates(demo):
+    before = snapshot()
+    load()
+    assert snapshot() == before
+
+
+def test_rerun_after_local_edits_restores_the_demo_without_doubling(demo):
+    dataset = Dataset.objects.get(slug=DATASETS[0]["slug"])
+    dataset.title = "Titre modifié"
+    dataset.save()
+    load()
+    assert Dataset.objects.get(slug=DATASETS[0]["slug"]).title == DATASETS[0]["title"]
+    assert Dataset.objects.filter(slug=DATASETS[0]["slug"]).count() == 1
+
+
+def test_demo_is_searchable_and_browsable(demo):
+    first = DATASETS[0]
+    assert Dataset.objects.get(slug=first["slug"]).pk in [pk for pk, _ in search.ranked_ids(first["title"])]
+    client = client_for(None)
+    assert client.get("/").status_code == 200
+    assert client.get(f"/datasets/{first['slug']}/").status_code == 200
+    body = client.get("/api/explore/v2.1/catalog/datasets?limit=-1").json()
+    assert body["total_count"] == len(DATASETS)
+
+
+def test_most_viewed_is_meaningful(demo):
+    counts = list(Dataset.objects.values_list("view_count", flat=True))
+    assert len(set(counts)) > 1
+    assert min(counts) > 0
