@@ -26,7 +26,10 @@ try:
     )
     CSRF_TRUSTED_ORIGINS = env.get_list("TERRITORIA_CSRF_TRUSTED_ORIGINS")
     DATABASE_URL = env.get_str("TERRITORIA_DATABASE_URL", f"sqlite:///{DATA_DIR / 'territoria.sqlite3'}")
-    DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=str(DATA_DIR))}
+    try:
+        DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=str(DATA_DIR))}
+    except ImproperlyConfiguredEnv as error:
+        raise ImproperlyConfiguredEnv(f"TERRITORIA_DATABASE_URL: {error}") from None
     TIME_ZONE = env.get_str("TERRITORIA_TIME_ZONE", "Europe/Paris")
     LANGUAGE_CODE = env.get_choice("TERRITORIA_LANGUAGE", ("fr", "en"), "fr")
     SITE_NAME = env.get_str("TERRITORIA_SITE_NAME", "Territoria")
@@ -129,6 +132,7 @@ STORAGES = {
         )
     },
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from it once collectstatic has run
 FILES_DIR = DATA_DIR / "files"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

@@ -56,7 +56,7 @@ def _refinements(params: QueryDict, name: str) -> list[tuple[str, str]]:
     pairs = []
     for raw in params.getlist(name):
         try:
-            refine = odsql.parse_refine(raw)
+            refine = odsql.parse_refine(raw, clause=name)
         except odsql.OdsqlError as error:
             raise _odsql_error(error, name) from None
         if refine.facet not in FACETS:
@@ -73,7 +73,7 @@ def _search(request: HttpRequest, params: QueryDict) -> services.DatasetSearch:
     where = params.get("where", "").strip()
     order_by = params.get("order_by", "").strip()
     try:
-        where_q = catalog_odsql.compile_where(where) if where else None
+        where_q, rank_text = catalog_odsql.compile_where_ranked(where) if where else (None, "")
     except odsql.OdsqlError as error:
         raise _odsql_error(error, "where") from None
     try:
@@ -86,6 +86,7 @@ def _search(request: HttpRequest, params: QueryDict) -> services.DatasetSearch:
         refine=_refinements(params, "refine"),
         exclude=_refinements(params, "exclude"),
         order_by=ordering,
+        rank_text=rank_text,
     )
 
 

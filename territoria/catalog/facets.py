@@ -57,8 +57,7 @@ class Facet:
     def count(self, queryset: QuerySet[Dataset], limit: int = 50) -> list[FacetValue]:
         rows = list(
             queryset.order_by()
-            .filter(**{f"{self.value_path}__isnull": False})
-            .exclude(**{self.value_path: ""})
+            .filter(**{f"{self.value_path}__isnull": False, f"{self.value_path}__gt": ""})
             .values(self.value_path, self.name_path)
             .annotate(n=Count("pk", distinct=True))
             .order_by("-n", self.name_path)[:limit]

@@ -81,7 +81,9 @@ def _value(clause: str, field: CatalogField, node: Any) -> Any:
     if not isinstance(node, A.Literal) or node.kind in {"geometry", "distance"}:
         raise _error(clause, _("une valeur est attendue"), node)
     value: Any = node.value
-    if field.kind in {"datetime", "date"} and node.kind in {"date", "string"}:
+    if field.kind in {"datetime", "date"}:
+        if node.kind not in {"date", "string"}:
+            raise _error(clause, _("une date est attendue (date'AAAA-MM-JJ')"), node)
         value = _parse_date(clause, node, field.kind)
     elif field.kind == "number" and node.kind != "number":
         raise _error(clause, _("un nombre est attendu"), node)
@@ -132,8 +134,19 @@ def _like(field: CatalogField, pattern: str) -> Q:
 
 
 def compile_where(expression: str) -> Q:
+    return compile_where_ranked(expression)[0]
+
+
+def compile_where_ranked(expression: str) -> tuple[Q, str]:
+    """The filter, and the words of its full-text searches (to rank results by relevance)."""
     tree = odsql.parse_where(expression)
-    return _compile("where", tree)
+    texts = [node.text for node in odsql.walk(tree) if isinstance(node, A.TextSearch)]
+    texts += [
+        str(node.args[-1].value)
+        for node in odsql.walk(tree)
+        if isinstance(node, A.Call) and node.name == "search" and node.args and isinstance(node.args[-1], A.Literal)
+    ]
+    return _compile("where", tree), " ".join(texts)
 
 
 def _compile(clause: str, node: Any) -> Q:

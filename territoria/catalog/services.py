@@ -63,6 +63,7 @@ class DatasetSearch:
     refine: list[tuple[str, str]] = field(default_factory=list)
     exclude: list[tuple[str, str]] = field(default_factory=list)
     order_by: list[str] = field(default_factory=list)  # e.g. ["-modified", "title"]
+    rank_text: str = ""  # ranks by relevance to these words without filtering on them
 
     def __post_init__(self) -> None:
         queryset = visible_datasets(self.user)
@@ -76,6 +77,8 @@ class DatasetSearch:
         if self.text.strip():
             self.ranks = dict(search.ranked_ids(self.text))
             queryset = queryset.filter(pk__in=list(self.ranks))
+        elif self.rank_text.strip():
+            self.ranks = dict(search.ranked_ids(self.rank_text))
         self.queryset = queryset
 
     def count(self) -> int:
@@ -83,7 +86,8 @@ class DatasetSearch:
 
     def page(self, offset: int, limit: int) -> list[Dataset]:
         if self.ranks is not None and not self.order_by:
-            ids = sorted(self.queryset.values_list("pk", flat=True), key=lambda pk: (-self.ranks[pk], pk))  # type: ignore[index]
+            ranks = self.ranks
+            ids = sorted(self.queryset.values_list("pk", flat=True), key=lambda pk: (-ranks.get(pk, 0.0), pk))
             chosen = ids[offset : offset + limit]
             found = {d.pk: d for d in with_relations(Dataset.objects.filter(pk__in=chosen))}
             return [found[pk] for pk in chosen if pk in found]

@@ -71,13 +71,14 @@ def download(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     resource = found.resources.filter(pk=pk).first()
     if resource is None:
         raise Http404(_("Aucune ressource à cette adresse."))
-    services.record_download(found)
     if resource.kind == Resource.Kind.LINK:
+        services.record_download(found)
         return redirect(resource.url)
     try:
         stream = resource.open()
     except (FileNotFoundError, ValueError):
         raise Http404(_("Le fichier de cette ressource est introuvable.")) from None
+    services.record_download(found)
     response = FileResponse(stream, as_attachment=True, filename=resource.file_name or f"resource-{resource.pk}")
     if resource.media_type:
         response["Content-Type"] = resource.media_type

@@ -80,7 +80,7 @@ def parse_database_url(url: str, *, base_dir: str = ".") -> dict[str, object]:
         if path.startswith("//") or path.startswith("/"):  # sqlite:////abs/path
             path = path[1:]
         if not path:
-            raise ImproperlyConfiguredEnv(f"database URL {url!r}: a SQLite URL needs a file path")
+            raise ImproperlyConfiguredEnv("database URL: a SQLite URL needs a file path")
         if path != ":memory:" and not os.path.isabs(path):
             path = os.path.join(base_dir, path)
         return {
@@ -96,21 +96,26 @@ def parse_database_url(url: str, *, base_dir: str = ".") -> dict[str, object]:
     if scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ImproperlyConfiguredEnv(f"database URL {url!r}: a PostgreSQL URL needs a database name")
+            raise ImproperlyConfiguredEnv("database URL: a PostgreSQL URL needs a database name")
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        try:
+            port = parts.port
+            conn_max_age = int(options.pop("conn_max_age", "60"))
+        except ValueError:
+            raise ImproperlyConfiguredEnv("database URL: the port and conn_max_age must be whole numbers") from None
         entry: dict[str, object] = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
         }
         if options:
             entry["OPTIONS"] = options
         return entry
     raise ImproperlyConfiguredEnv(
-        f"database URL {url!r}: unsupported scheme {scheme or '(none)'!r}; use sqlite:/// or postgresql://"
+        f"database URL: unsupported scheme {scheme or '(none)'!r}; use sqlite:/// or postgresql://"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404
 from django.views.decorators.http import require_GET
 
 from territoria.accounts import services as accounts
@@ -40,7 +41,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", {"message": str(exception) if exception.args else ""}, status=404)
+    # Only our own messages are shown: a Resolver404 carries the URL patterns and must stay private.
+    message = ""
+    if not isinstance(exception, Resolver404) and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

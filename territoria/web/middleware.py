@@ -7,13 +7,24 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from territoria.web.errors import ApiError, error_response, generic_error, is_api_path
 
 log = logging.getLogger("territoria.api")
+
+
+def _nul_parameter(request: HttpRequest) -> str | None:
+    """The name of the first part of the request holding a NUL character (databases refuse them)."""
+    if "\x00" in request.path:
+        return "path"
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "")
+    return None
 
 
 class ApiErrorMiddleware:
@@ -21,16 +32,24 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        nul = _nul_parameter(request)
+        if nul is not None:
+            message = _("Caractère nul (%%00) interdit dans « %(name)s ».") % {"name": nul}
+            if is_api_path(request.path):
+                response = error_response(ApiError(message, parameter=nul))
+                response.headers["Access-Control-Allow-Origin"] = "*"
+                return response
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         response = self.get_response(request)
-        if is_api_path(request.path):
-            # Public reads from any origin; browsers send no cookies with "*", so nothing private leaks.
-            response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        if (
-            is_api_path(request.path)
-            and response.status_code >= 400
-            and not response.get("Content-Type", "").startswith("application/json")
-        ):
-            return error_response(generic_error(response.status_code))
+        if not is_api_path(request.path):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            original = response
+            response = error_response(generic_error(original.status_code))
+            if original.has_header("Allow"):
+                response["Allow"] = original["Allow"]
+        # Public reads from any origin; browsers send no cookies with "*", so nothing private leaks.
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from territoria.catalog import services
 from territoria.catalog.models import Resource
@@ -16,13 +15,6 @@ from territoria.conftest import client_for
 URL = "/api/explore/v2.1/catalog/datasets"
 
 pytestmark = pytest.mark.django_db
-
-NUL_REACHES_POSTGRES = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="BUG (PostgreSQL only): a NUL character from the request reaches the database, which rejects it "
-    "(ValueError), so the answer is a 500 instead of a 400 or 404",
-    strict=True,
-)
 
 
 def get(user=None, **params):
@@ -146,11 +138,6 @@ def test_where_with_a_bare_string_searches_title_keywords_description(text, cata
     assert ids(ok(get(where=f'"{text}"'))) == ["equipements-sportifs"]
 
 
-@pytest.mark.xfail(
-    reason='BUG: API where="text" ignores relevance: results come by title, so a description-only match '
-    "can come before a title match (the search page ranks them)",
-    strict=True,
-)
 def test_where_text_ranks_title_matches_first(make_dataset):
     make_dataset("aires-de-jeux", "Aires de jeux", description="Près des piscines.")
     make_dataset("piscines", "Piscines municipales")
@@ -321,11 +308,6 @@ def test_malformed_refine(refine, api_error, catalogue):
     assert body["message"].startswith("refine :")
 
 
-@pytest.mark.xfail(
-    reason="BUG: api._refinements calls parse_refine(raw) without clause=name, so a malformed exclude is "
-    "reported as « refine : ... » in the message",
-    strict=True,
-)
 def test_malformed_exclude_message_names_exclude(api_error, catalogue):
     body = api_error(get(exclude="theme"), 400, "ODSQLError", "exclude")
     assert body["message"].startswith("exclude :")
@@ -369,10 +351,6 @@ def test_unknown_lang(api_error, catalogue):
     assert "fr, en" in body["message"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: where with a number for a date field (modified > 5) crashes with TypeError: 500 InternalError",
-    strict=True,
-)
 @pytest.mark.parametrize("where", ["modified > 5", "issued in (2020, 2021)"])
 def test_a_number_for_a_date_is_a_400_not_a_500(where, api_error, catalogue):
     api_error(get(where=where), 400, "ODSQLError", "where")
@@ -389,7 +367,6 @@ def test_never_html_even_for_odd_input(api_error, catalogue):
         api_error(response)
 
 
-@NUL_REACHES_POSTGRES
 @pytest.mark.parametrize(
     "params",
     [{"refine": "theme:\x00"}, {"refine": "keyword:a\x00b"}, {"exclude": "theme:\x00"}, {"where": 'title = "a\x00"'}],

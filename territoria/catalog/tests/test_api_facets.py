@@ -4,7 +4,6 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 
 from territoria.catalog.models import Resource
 from territoria.conftest import client_for
@@ -12,13 +11,6 @@ from territoria.conftest import client_for
 URL = "/api/explore/v2.1/catalog/facets"
 
 pytestmark = pytest.mark.django_db
-
-NUL_REACHES_POSTGRES = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="BUG (PostgreSQL only): a NUL character from the request reaches the database, which rejects it "
-    "(ValueError), so the answer is a 500 instead of a 400 or 404",
-    strict=True,
-)
 
 
 def get(user=None, **params):
@@ -122,7 +114,6 @@ def test_errors_of_shared_parameters(api_error, db):
     api_error(get(limit=10), 400, "InvalidParameter", "limit")  # not a facets parameter
 
 
-@NUL_REACHES_POSTGRES
 def test_a_nul_character_is_not_a_500(themed):
     assert get(exclude="keyword:\x00").status_code in (200, 400)
 

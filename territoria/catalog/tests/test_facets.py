@@ -130,11 +130,6 @@ def test_datasets_without_a_value_are_not_counted(themed):
     assert "" not in counts("keyword")
 
 
-@pytest.mark.xfail(
-    reason="BUG: Facet.count excludes a dataset from the format facet as soon as one of its resources has an "
-    "empty format (e.g. a link), because .exclude() on a multi-valued relation drops the whole dataset",
-    strict=True,
-)
 def test_a_link_without_format_does_not_hide_the_dataset_from_format_counts(themed):
     Resource.objects.create(dataset=themed["envi"], title="csv", format="CSV")
     Resource.objects.create(dataset=themed["envi"], title="portail", kind="link", url="https://example.org/")

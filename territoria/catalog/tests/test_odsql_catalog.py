@@ -199,11 +199,6 @@ def test_errors_are_french_and_located(expression, fragment):
     assert found.position is None or found.position >= 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: a number compared with a date field (modified > 5) compiles to a Q that crashes in the ORM "
-    "with TypeError, so the API answers 500 instead of an ODSQLError",
-    strict=True,
-)
 @pytest.mark.parametrize("expression", ["modified > 5", "modified in (5)", "temporal_coverage_start = 2020"])
 def test_a_number_for_a_date_field_is_an_odsql_error(expression, three):
     with pytest.raises(OdsqlError):

@@ -172,11 +172,6 @@ def test_unsupported_schemes_are_refused(url):
         parse_database_url(url)
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse_database_url lets a bare ValueError escape for a bad port or conn_max_age "
-    "(not ImproperlyConfiguredEnv, so settings.py does not turn it into a readable configuration error)",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "url",
     ["postgresql://u@db.example.org:notaport/territoria", "postgresql://u@h/territoria?conn_max_age=soon"],

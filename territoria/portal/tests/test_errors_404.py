@@ -26,11 +26,6 @@ def test_unknown_page_is_an_html_404_in_the_site_layout(db):
     assert 'href="/datasets/"' in main(response)
 
 
-@pytest.mark.xfail(
-    reason="BUG: portal.views.page_not_found shows str(exception); for an unknown URL that is the Resolver404 "
-    "dict listing every URL pattern and the server's module paths",
-    strict=True,
-)
 def test_unknown_page_does_not_reveal_the_url_configuration(db):
     body = main(Client().get("/cette-page-n-existe-pas/"))
     for leak in ("tried", "URLPattern", "URLResolver", "territoria/catalog/urls.py", "admin/"):

@@ -131,11 +131,6 @@ def test_unsupported_database_url_fails_loudly(tmp_path):
     assert "unsupported scheme 'mysql'" in last_line
 
 
-@pytest.mark.xfail(
-    reason="BUG: a bad TERRITORIA_DATABASE_URL is reported as « database URL 'mysql://x': ... » without the "
-    "variable's name, unlike every other TERRITORIA_* error",
-    strict=True,
-)
 def test_unsupported_database_url_names_the_variable(tmp_path):
     result = import_settings(TERRITORIA_DATABASE_URL="mysql://x", TERRITORIA_DATA_DIR=str(tmp_path))
     assert "TERRITORIA_DATABASE_URL" in result.stderr.strip().splitlines()[-1]

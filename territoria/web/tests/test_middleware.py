@@ -101,10 +101,6 @@ def test_post_on_a_get_endpoint_is_a_json_405(api_error):
     api_error(response, 405, "MethodNotAllowed")
 
 
-@pytest.mark.xfail(
-    reason="BUG: ApiErrorMiddleware replaces the 405 response and drops its Allow header (RFC 9110 §15.5.6)",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_json_405_keeps_the_allow_header():
     response = Client().post(DATASETS)
@@ -129,11 +125,6 @@ def test_api_answers_any_origin_without_credentials(url, catalogue):
     assert "Access-Control-Allow-Credentials" not in response
 
 
-@pytest.mark.xfail(
-    reason="BUG: when ApiErrorMiddleware swaps an HTML error for the JSON shape (unknown /api/ URL, 405) the new "
-    "response lacks Access-Control-Allow-Origin, so browsers on other origins cannot read the error",
-    strict=True,
-)
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_api_errors_made_by_the_middleware_keep_cors(method, db):
