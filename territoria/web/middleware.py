@@ -36,9 +36,9 @@ class ApiErrorMiddleware:
         if nul is not None:
             message = _("Caractère nul (%%00) interdit dans « %(name)s ».") % {"name": nul}
             if is_api_path(request.path):
-                response = error_response(ApiError(message, parameter=nul))
-                response.headers["Access-Control-Allow-Origin"] = "*"
-                return response
+                refused = error_response(ApiError(message, parameter=nul))
+                refused.headers["Access-Control-Allow-Origin"] = "*"
+                return refused
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         response = self.get_response(request)
         if not is_api_path(request.path):
