@@ -16,6 +16,8 @@ Commands:
   migrate            create or update the database tables
   demo               load the demo collectivité and its datasets
   serve              run the production web server (gunicorn)
+  worker             run the background task worker (ingestion, scheduled refresh)
+  ingest             import a file or URL into a dataset (territoria ingest --help)
   createsuperuser    create an administrator account
   help               list every available command (Django management commands included)
 """
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         serve(rest)
     elif command == "demo":
         run_django(["territoria", "load_demo", *rest])
+    elif command == "worker":
+        run_django(["territoria", "run_huey", *rest])
     else:
         run_django(["territoria", command, *rest])
 

@@ -174,3 +174,20 @@ def demo_file():  # type: ignore[no-untyped-def]
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Test users get passwords; the production hasher's 10^6 rounds would cost a second per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline():  # type: ignore[no-untyped-def]
+    """Background tasks run in the test's process, right when enqueued (after commit)."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Context manager: on_commit callbacks (job enqueueing) run at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

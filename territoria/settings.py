@@ -39,6 +39,11 @@ try:
     SECURE_SSL_REDIRECT = env.get_bool("TERRITORIA_SECURE_SSL_REDIRECT", default=PRODUCTION)
     SECURE_HSTS_SECONDS = env.get_int("TERRITORIA_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
     API_MAX_LIMIT = env.get_int("TERRITORIA_API_MAX_LIMIT", 100, minimum=1, maximum=10_000)
+    REDIS_URL = env.get_str("TERRITORIA_REDIS_URL")
+    TASKS_IMMEDIATE = env.get_bool("TERRITORIA_TASKS_IMMEDIATE", default=False)
+    TASK_WORKERS = env.get_int("TERRITORIA_TASK_WORKERS", 1, minimum=1, maximum=32)
+    MAX_UPLOAD_MB = env.get_int("TERRITORIA_MAX_UPLOAD_MB", 1024, minimum=1)
+    JOB_STALE_SECONDS = env.get_int("TERRITORIA_JOB_STALE_SECONDS", 120, minimum=2)
 except ImproperlyConfiguredEnv as error:
     raise ImproperlyConfigured(f"Territoria configuration: {error}") from None
 
@@ -73,7 +78,10 @@ INSTALLED_APPS = [
     "territoria.accounts",
     "territoria.access",
     "territoria.catalog",
+    "territoria.quality",
+    "territoria.ingest",
     "territoria.portal",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +142,23 @@ STORAGES = {
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from it once collectstatic has run
 FILES_DIR = DATA_DIR / "files"
+WORK_DIR = DATA_DIR / "work"  # ingestion scratch space, emptied job by job
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+
+# Background tasks (ingestion, scheduled refresh): Huey on SQLite by default, on Redis in production.
+HUEY = {
+    "name": "territoria",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": TASKS_IMMEDIATE,
+    "results": False,
+    "consumer": {"workers": TASK_WORKERS, "worker_type": "process", "periodic": True},
+}
+if REDIS_URL:
+    HUEY["connection"] = {"url": REDIS_URL}
+else:
+    HUEY["filename"] = str(DATA_DIR / "tasks.sqlite3")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
@@ -129,6 +130,15 @@ class Dataset(models.Model):
         related_name="datasets",
         verbose_name=_("schéma de données"),
     )
+    data_url = models.URLField(
+        _("adresse des données à rafraîchir"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Téléchargée à nouveau selon la fréquence de mise à jour ; un contenu inchangé ne crée pas de version."
+        ),
+    )
+    last_fetched = models.DateTimeField(_("dernier téléchargement"), null=True, blank=True, editable=False)
     source_name = models.CharField(_("source"), max_length=250, blank=True)
     source_url = models.URLField(_("adresse de la source"), max_length=500, blank=True)
     attribution = models.TextField(
@@ -139,6 +149,15 @@ class Dataset(models.Model):
     modified = models.DateTimeField(_("modifié le"), default=timezone.now)
     published = models.DateTimeField(
         _("publié le"), null=True, blank=True, help_text=_("Vide : brouillon, visible des seuls éditeurs.")
+    )
+    published_version = models.ForeignKey(
+        "Version",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version publiée"),
+        editable=False,
     )
     view_count = models.PositiveIntegerField(_("consultations"), default=0, editable=False)
     download_count = models.PositiveIntegerField(_("téléchargements"), default=0, editable=False)
@@ -214,3 +233,50 @@ class Resource(models.Model):
 
     def open(self) -> BinaryIO:
         return ContentStore(settings.FILES_DIR).open(self.file_sha256)
+
+
+class Version(models.Model):
+    """An immutable, typed snapshot of a dataset's data. Publishing moves ``Dataset.published_version``."""
+
+    class SourceKind(models.TextChoices):
+        UPLOAD = "upload", _("Dépôt de fichier")
+        URL = "url", _("Adresse web")
+        CLI = "cli", _("Ligne de commande")
+        DERIVED = "derived", _("Dérivée d'une version (masquage)")
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("numéro"))
+    created = models.DateTimeField(_("créée le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_kind = models.CharField(_("origine"), max_length=10, choices=SourceKind.choices)
+    source_name = models.CharField(_("fichier ou adresse d'origine"), max_length=1000)
+    original_sha256 = models.CharField(_("empreinte de l'original"), max_length=64)
+    original_size = models.PositiveBigIntegerField(_("taille de l'original"))
+    data_sha256 = models.CharField(_("empreinte des données typées (Parquet)"), max_length=64)
+    data_size = models.PositiveBigIntegerField(_("taille des données typées"))
+    row_count = models.PositiveBigIntegerField(_("lignes"))
+    columns = models.JSONField(_("colonnes et profil"), default=list)
+    source_info = models.JSONField(_("lecture du fichier"), default=dict)
+    report = models.JSONField(_("rapport de qualité"), default=dict)
+    pii = models.JSONField(_("données personnelles détectées"), default=list)
+    pii_justification = models.TextField(_("justification de publication malgré les données personnelles"), blank=True)
+    geo = models.JSONField(_("géographie"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        constraints = [models.UniqueConstraint(fields=["dataset", "number"], name="one_number_per_dataset_version")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug} v{self.number}"
+
+    @property
+    def pii_blocks_public(self) -> bool:
+        """Personal data found and neither removed nor justified: cannot be published publicly."""
+        return bool(self.pii) and not self.pii_justification.strip()
+
+    def data_path(self) -> Path:
+        return ContentStore(settings.FILES_DIR).path_for(self.data_sha256)

@@ -35,6 +35,11 @@ def visible_datasets(user: AnyUser) -> QuerySet[Dataset]:
     return Dataset.objects.filter(access.visible_filter(user))
 
 
+def get_dataset(slug: str) -> Dataset:
+    """A dataset by slug, for administrative code that is not serving anyone (demo, commands)."""
+    return Dataset.objects.get(slug=slug)
+
+
 def get_visible_dataset(user: AnyUser, slug: str) -> Dataset | None:
     dataset = (
         Dataset.objects.select_related("organisation", "licence", "table_schema")
@@ -188,3 +193,39 @@ def attach_file(dataset: Dataset, path: Path, *, title: str, description: str = 
 
 def set_view_count(dataset: Dataset, count: int) -> None:
     Dataset.objects.filter(pk=dataset.pk).update(view_count=count)
+
+
+# --- Versions (see versions.py) ---------------------------------------------------------------------------
+
+from territoria.catalog.versions import (  # noqa: E402
+    PublicationRefused,
+    check_publishable,
+    create_version,
+    justify_pii,
+    publish_version,
+    versions_of,
+)
+
+__all__ = [
+    "DatasetSearch",
+    "PublicationRefused",
+    "attach_file",
+    "check_publishable",
+    "create_version",
+    "get_dataset",
+    "get_visible_dataset",
+    "justify_pii",
+    "latest",
+    "most_viewed",
+    "optimize_database",
+    "publish_version",
+    "record_download",
+    "record_view",
+    "save_dataset",
+    "set_view_count",
+    "store_upload",
+    "themes_with_counts",
+    "versions_of",
+    "visible_datasets",
+    "with_relations",
+]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from territoria.access import services as access
 from territoria.accounts import services as accounts
 from territoria.catalog import services
 from territoria.catalog.facets import FACETS, FacetValue
@@ -60,7 +61,19 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404(_("Aucun jeu de données à cette adresse."))
     services.record_view(found)
-    return render(request, "catalog/dataset.html", {"dataset": found, "resources": found.resources.all()})
+    editable = access.can_edit(request.user, found)
+    version = found.published_version
+    issues = version.report.get("issues", []) if version else []
+    context = {
+        "dataset": found,
+        "resources": found.resources.all(),
+        "version": version,
+        "issues": issues[:50],
+        "issue_counts": {s: sum(1 for i in issues if i.get("severity") == s) for s in ("error", "warning", "info")},
+        "can_edit": editable,
+        "versions": services.versions_of(found) if editable else [],
+    }
+    return render(request, "catalog/dataset.html", context)
 
 
 @require_GET

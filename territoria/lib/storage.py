@@ -11,9 +11,13 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 CHUNK = 1024 * 1024
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class ContentStore:
@@ -28,7 +32,7 @@ class ContentStore:
     def exists(self, digest: str) -> bool:
         return self.path_for(digest).is_file()
 
-    def put_stream(self, stream: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, stream: Readable) -> tuple[str, int]:
         """Store the bytes read from ``stream``; return (sha256 hex digest, size in bytes)."""
         self.root.mkdir(parents=True, exist_ok=True)
         sha = hashlib.sha256()

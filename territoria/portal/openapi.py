@@ -8,8 +8,9 @@ from django.http import HttpRequest
 
 from territoria import __version__
 from territoria.catalog import openapi as catalog_openapi
+from territoria.ingest import openapi as ingest_openapi
 
-PARTS = [catalog_openapi]
+PARTS = [catalog_openapi, ingest_openapi]
 
 ERROR_SCHEMA = {
     "type": "object",

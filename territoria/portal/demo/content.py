@@ -63,7 +63,7 @@ DATASETS: list[dict[str, Any]] = [
         "spatial_code": "06004",
         "spatial_granularity": "commune",
         "table_schema": {
-            "name": "scdl/subventions",
+            "name": "scdl-subventions",
             "title": "Subventions (SCDL)",
             "version": "2.1.1",
             "url": SCDL + "scdl/subventions/2.1.1/",
@@ -91,7 +91,7 @@ DATASETS: list[dict[str, Any]] = [
         "spatial_coverage": "Val-de-Loire (démo)",
         "spatial_granularity": "point",
         "table_schema": {
-            "name": "etalab/schema-stationnement",
+            "name": "stationnement",
             "title": "Lieux de stationnement",
             "version": "0.1.5",
             "url": SCDL + "etalab/schema-stationnement/0.1.5/",
@@ -120,7 +120,7 @@ DATASETS: list[dict[str, Any]] = [
         "spatial_coverage": "Lorval (démo)",
         "spatial_granularity": "point",
         "table_schema": {
-            "name": "NaturalSolutions/schema-arbre",
+            "name": "arbres-urbains",
             "title": "Arbres urbains",
             "version": "0.2.0",
             "url": "https://github.com/NaturalSolutions/schema-arbre",
@@ -152,7 +152,7 @@ DATASETS: list[dict[str, Any]] = [
         "spatial_code": "76217",
         "spatial_granularity": "point",
         "table_schema": {
-            "name": "etalab/schema-lieux-covoiturage",
+            "name": "lieux-covoiturage",
             "title": "Lieux de covoiturage",
             "version": "0.3.1",
             "url": SCDL + "etalab/schema-lieux-covoiturage/0.3.1/",
@@ -184,7 +184,7 @@ DATASETS: list[dict[str, Any]] = [
         "spatial_code": "69123",
         "spatial_granularity": "point",
         "table_schema": {
-            "name": "CEREMA/schema-aire-livraison",
+            "name": "aire-livraison",
             "title": "Aires de livraison",
             "version": "1.0.0",
             "url": SCDL + "CEREMA/schema-aire-livraison/1.0.0/",
@@ -284,7 +284,7 @@ DATASETS: list[dict[str, Any]] = [
         "frequency": "ANNUAL",
         "spatial_granularity": "point",
         "table_schema": {
-            "name": "cnigfr/schema-friches",
+            "name": "cnig-friches",
             "title": "Friches (CNIG)",
             "version": "1.0.6",
             "url": SCDL + "cnigfr/schema-friches/1.0.6/",
@@ -309,7 +309,7 @@ DATASETS: list[dict[str, Any]] = [
         "frequency": "IRREG",
         "spatial_granularity": "other",
         "table_schema": {
-            "name": "etalab/schema-zfe",
+            "name": "zfe",
             "title": "Zones à faibles émissions",
             "version": "0.8.2",
             "url": SCDL + "etalab/schema-zfe/0.8.2/",
@@ -338,7 +338,7 @@ DATASETS: list[dict[str, Any]] = [
         "frequency": "QUARTERLY",
         "spatial_granularity": "other",
         "table_schema": {
-            "name": "etalab/schema-amenagements-cyclables",
+            "name": "amenagements-cyclables",
             "title": "Aménagements cyclables",
             "version": "0.3.5",
             "url": SCDL + "etalab/schema-amenagements-cyclables/0.3.5/",

@@ -19,9 +19,10 @@ from territoria.portal.demo.loader import FILES
 pytestmark = pytest.mark.django_db
 
 
-def load() -> str:
+def load(*options: str) -> str:
+    """The demo without its data versions (fast); test_demo_data_* load them once."""
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", *(options or ("--without-data",)), stdout=out)
     return out.getvalue()
 
 
@@ -132,3 +133,19 @@ def test_most_viewed_is_meaningful(demo):
     counts = list(Dataset.objects.values_list("view_count", flat=True))
     assert len(set(counts)) > 1
     assert min(counts) > 0
+
+
+def test_demo_data_every_dataset_gets_a_published_checked_version():
+    message = load("-v", "1")
+    assert "13 versions de données créées" in message, message
+    for dataset in Dataset.objects.select_related("published_version"):
+        version = dataset.published_version
+        assert version is not None, dataset.slug
+        assert version.row_count > 0 and version.columns, dataset.slug
+        assert "issues" in version.report
+    # The friches file holds a service mailbox: the personal-data guard caught it, a justification was recorded.
+    friches = Dataset.objects.get(slug="friches").published_version
+    assert friches.pii and friches.pii_justification
+    # Reloading creates no new version.
+    assert "0 versions de données créées" in load("-v", "1")
+    assert sum(d.versions.count() for d in Dataset.objects.all()) == Dataset.objects.count()

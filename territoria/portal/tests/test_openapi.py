@@ -89,7 +89,7 @@ def test_every_operation_has_responses_with_a_400_using_the_error_schema(doc):
             assert operation.get("operationId"), (path, method)
             assert operation.get("summary"), (path, method)
             responses = operation["responses"]
-            assert "200" in responses, (path, method)
+            assert any(code.startswith("2") for code in responses), (path, method)
             bad_request = responses["400"]
             if "$ref" in bad_request:
                 bad_request = resolve_ref(doc, bad_request["$ref"])
@@ -165,6 +165,8 @@ def test_where_documentation_names_every_field_and_facet_enum_lists_every_facet(
 def test_documented_examples_are_accepted_by_the_api(doc, catalogue):
     client = client_for(None)
     for path, item in doc["paths"].items():
+        if "get" not in item or not path.startswith("/api/explore/"):
+            continue  # writes and editor-only reads are exercised in ingest/tests/test_api.py
         operation = item["get"]
         query = []
         url = path

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from territoria.portal.demo import loader
 
@@ -6,11 +6,16 @@ from territoria.portal.demo import loader
 class Command(BaseCommand):
     help = "Charge la collectivité de démonstration et ses jeux de données (peut être relancé sans doublon)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--without-data", action="store_true", help="métadonnées et fichiers seulement, sans créer de versions"
+        )
+
     def handle(self, *args: object, **options: object) -> None:
-        counts = loader.load()
+        counts = loader.load(with_data=not options["without_data"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Démo chargée : {organisations} organisations, {datasets} jeux de données, "
-                "{resources} fichiers.".format(**counts)
+                "{resources} fichiers, {versions} versions de données créées.".format(**counts)
             )
         )
