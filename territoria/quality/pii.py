@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from territoria.ingest.readers.base import RawColumn, RawTable
+from territoria.lib.tables import RawColumn, RawTable
 from territoria.quality import _fr
 from territoria.quality._names import CIVILITIES, FIRST_NAMES, NOT_NAMES, ORG_WORDS
 from territoria.quality.checks._base import ROW, VIEW, Table, ident, open_table

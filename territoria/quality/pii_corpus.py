@@ -43,7 +43,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from territoria.ingest.readers.base import RawColumn, RawTable
+from territoria.lib.tables import RawColumn, RawTable
 from territoria.quality import pii
 from territoria.quality._names import FIRST_NAMES
 

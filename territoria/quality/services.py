@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from territoria.ingest.readers.base import RawTable
+from territoria.lib.tables import RawTable
 from territoria.quality import pii
 from territoria.quality import score as scoring
 from territoria.quality.checks import CHECKS, run_structural

@@ -9,11 +9,11 @@ in source order, without guessing types: typing happens afterwards over whole co
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-from territoria.quality.report import Issue
+from territoria.lib.tables import RawColumn, RawTable
+
+__all__ = ["Progress", "RawColumn", "RawTable", "ReadError", "ReadOptions", "no_progress"]
 
 # progress(stage, rows_done): called now and then while reading ("lecture", 120000).
 Progress = Callable[[str, int], None]
@@ -21,22 +21,6 @@ Progress = Callable[[str, int], None]
 
 def no_progress(stage: str, rows: int) -> None:
     """Default progress callback: ignores reports."""
-
-
-@dataclass(frozen=True)
-class RawColumn:
-    name: str  # clean, unique, lower-case ASCII identifier: "code_insee"
-    label: str  # header as written in the source: "Code INSEE"
-
-
-@dataclass
-class RawTable:
-    path: Path  # Parquet file, every column VARCHAR, names = [c.name for c in columns]
-    columns: list[RawColumn]
-    row_count: int
-    source: dict[str, Any] = field(default_factory=dict)  # format, encoding, delimiter, sheet, header_row, crs...
-    issues: list[Issue] = field(default_factory=list)
-    geometry: str | None = None  # column holding GeoJSON geometries in WGS84 (EPSG:4326), if any
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from territoria.ingest.readers.base import RawTable
+from territoria.lib.tables import RawTable
 from territoria.quality.checks._base import Check, Table, open_table
 from territoria.quality.report import Issue
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from territoria.ingest.readers.base import RawColumn, RawTable
+from territoria.lib.tables import RawColumn, RawTable
 from territoria.quality.report import Issue
 
 # DuckDB settings for every check: a small, predictable footprint on a 2-core machine.

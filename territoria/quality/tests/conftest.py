@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from territoria.ingest.readers.base import RawColumn, RawTable
+from territoria.lib.tables import RawColumn, RawTable
 
 SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 

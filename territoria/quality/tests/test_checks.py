@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from territoria.ingest.readers.base import RawColumn, RawTable
+from territoria.lib.tables import RawColumn, RawTable
 from territoria.quality.checks import CHECKS, Check, discover, run_structural
 from territoria.quality.checks._base import ROW, VIEW, open_table
 from territoria.quality.checks.mojibake import suggest
