@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from territoria.catalog.models import Dataset
 from territoria.ingest.readers.base import RawTable
+from territoria.lib.formats import FORMATS
 from territoria.quality import catalogue
 from territoria.quality import services as quality
 from territoria.quality.report import Report
@@ -42,4 +45,34 @@ def run_checks(
     report.extend(quality.pii_issues(findings))
     report.figures["rows"] = typed.row_count
     report.figures["columns"] = len(typed.columns)
+    schema_errors = sum(1 for i in report.issues if i.code.startswith("schema-") and i.severity == "error")
+    report.figures["score"] = dataset_score(dataset, schema_errors if schema is not None else None, file_format)
     return report.as_dict(), [finding.as_dict() for finding in findings]
+
+
+def dataset_score(dataset: Dataset, schema_errors: int | None, file_format: str) -> dict[str, Any]:
+    """The quality score of the dataset with this version, explained line by line."""
+    fmt = FORMATS.get(file_format.upper()) or (FORMATS["SHP"] if file_format == "shp" else None)
+    metadata = {
+        "title": dataset.title,
+        "description": dataset.description,
+        "keywords": [k.name for k in dataset.keywords.all()],
+        "theme": [t.code for t in dataset.themes.all()],
+        "publisher": dataset.organisation.name,
+        "contact_point": dataset.contact_email or dataset.contact_name,
+        "spatial": dataset.spatial_coverage or dataset.spatial_code,
+        "temporal": dataset.temporal_start or dataset.temporal_end,
+        "landing_page": dataset.source_url,
+    }
+    result = quality.score(
+        metadata,
+        schema_declared=dataset.table_schema is not None,
+        schema_errors=schema_errors,
+        last_update=timezone.now(),
+        frequency=dataset.frequency,
+        format_code=file_format.upper(),
+        format_open=bool(fmt and fmt.open),
+        licence=dataset.licence.identifier,
+        licence_open=dataset.licence.is_open,
+    )
+    return result.as_dict()

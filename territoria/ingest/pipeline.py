@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from huey.contrib.djhuey import HUEY
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,7 +95,7 @@ def run(job_id: int, listener: Callable[[str, int], None] | None = None) -> Job:
         status=Job.Status.RUNNING, started=now, heartbeat=now, stage=_("lecture"), attempts=job.attempts + 1
     )
     job.refresh_from_db()
-    heartbeat = Heartbeat(job.pk) if not settings.HUEY.get("immediate") else None
+    heartbeat = None if HUEY.immediate else Heartbeat(job.pk)
     if heartbeat:
         heartbeat.start()
     settings.WORK_DIR.mkdir(parents=True, exist_ok=True)

@@ -142,3 +142,39 @@ def test_a_wide_file_is_typed_within_the_memory_bound(make_dataset, demo_file):
     assert job.status == Job.Status.SUCCEEDED, job.message
     assert len(job.version.columns) >= 51
     assert any(f["column"] == "source_contact" and f["kind"] == "email" for f in job.version.pii)
+
+
+def test_every_version_carries_an_explained_quality_score(make_dataset):
+    dataset = make_dataset(
+        "score", "Score", description="Aires de covoiturage du territoire.", keywords=["covoiturage"]
+    )
+    job = ingest(dataset, EXAMPLES / "lieux-covoiturage" / "exemple-valide.csv")
+    score = job.version.report["figures"]["score"]
+    assert 0 < score["total"] <= score["max"] == 100
+    assert score["total"] == sum(line["points"] for line in score["lines"])
+    assert all(line["explanation"] for line in score["lines"])
+
+
+def test_french_excel_variant_gives_the_same_typed_table(make_dataset, tmp_path):
+    """The same rows as `;`, cp1252, decimal commas and dd/mm/yyyy dates type exactly like the UTF-8 original."""
+    rows = [("01053", "Bourg-en-Bresse", "12.5", "2024-03-01"), ("2A004", "Ajaccio", "1234.75", "2024-12-31")]
+    utf8 = tmp_path / "mesures.csv"
+    utf8.write_text("code_insee,commune,valeur,date\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    french = tmp_path / "mesures-excel.csv"
+    french.write_bytes(
+        (
+            "code_insee;commune;valeur;date\r\n"
+            + "".join(f"{c};{n};{v.replace('.', ',')};{d[8:]}/{d[5:7]}/{d[:4]}\r\n" for c, n, v, d in rows)
+        ).encode("cp1252")
+    )
+    versions = []
+    for index, path in enumerate((utf8, french)):
+        job = ingest(make_dataset(f"mesures-{index}", "Mesures"), path)
+        assert job.status == Job.Status.SUCCEEDED, job.message
+        versions.append(job.version)
+    types = [[(c["name"], c["type"]) for c in v.columns] for v in versions]
+    assert types[0] == types[1]
+    assert dict(types[0])["code_insee"] == "text"
+    tables = [pq.read_table(v.data_path()).to_pylist() for v in versions]
+    assert tables[0] == tables[1]
+    assert tables[0][0]["code_insee"] == "01053" and tables[0][1]["valeur"] == 1234.75
