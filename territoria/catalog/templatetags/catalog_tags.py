@@ -7,6 +7,7 @@ import nh3
 from django import template
 from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -63,3 +64,21 @@ def with_param(query: QueryDict, name: str, value: object) -> str:
     params = query.copy()
     params[name] = str(value)
     return params.urlencode()
+
+
+COLUMN_TYPES = {
+    "text": _("texte"),
+    "integer": _("entier"),
+    "decimal": _("décimal"),
+    "boolean": _("oui/non"),
+    "date": _("date"),
+    "datetime": _("date et heure"),
+    "geo_point": _("point géographique"),
+    "geo_shape": _("forme géographique"),
+}
+
+
+@register.filter
+def column_type(code: str) -> str:
+    """A readable name for a column type of a version."""
+    return str(COLUMN_TYPES.get(code, code))

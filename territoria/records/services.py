@@ -1,0 +1,21 @@
+"""Finding the data a user may query: the access policy first, then the published version."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from territoria.accounts.services import AnyUser
+from territoria.catalog import services as catalog
+from territoria.catalog.models import Dataset, Version
+from territoria.web.errors import NotFound
+
+
+def visible_version(user: AnyUser, dataset_id: str) -> tuple[Dataset, Version]:
+    """The dataset ``user`` may see and its published version; NotFound otherwise (same answer for hidden)."""
+    dataset = catalog.get_visible_dataset(user, dataset_id)
+    if dataset is None:
+        raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
+    version = dataset.published_version
+    if version is None:
+        raise NotFound(_("Aucune donnée publiée pour ce jeu de données."), parameter="dataset_id")
+    return dataset, version
