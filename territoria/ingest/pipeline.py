@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from huey.contrib.djhuey import HUEY
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import HUEY
 
 from territoria.catalog import services as catalog
 from territoria.catalog.models import Version
