@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from territoria.access import services as access
 from territoria.catalog import services as catalog
 from territoria.catalog.models import Dataset
-from territoria.ingest import services
+from territoria.ingest import derive, services
 
 
 def _editable(request: HttpRequest, slug: str) -> Dataset:
@@ -74,4 +74,24 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Version %(n)d publiée.") % {"n": version.number})
+    return redirect(dataset.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["POST"])
+def remove_personal_data(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    dataset = _editable(request, slug)
+    version = dataset.versions.filter(number=number).first()
+    if version is None:
+        raise Http404(_("Aucune version à cette adresse."))
+    try:
+        derived = derive.without_column(
+            version, request.POST.get("column", ""), request.POST.get("action", ""), user=request.user
+        )
+    except derive.DeriveRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("Version %(n)d créée sans la donnée personnelle ; publiez-la.") % {"n": derived.number}
+        )
     return redirect(dataset.get_absolute_url())

@@ -57,3 +57,30 @@ def test_publish_button_publishes_and_rolls_back(catalogue, owner, run_on_commit
     client.post("/datasets/equipements-sportifs/versions/1/publish")
     catalogue["public"].refresh_from_db()
     assert catalogue["public"].published_version.number == 1
+
+
+def test_personal_data_column_dropped_or_masked_into_a_publishable_version(make_dataset, owner, tmp_path, org):
+    from territoria.ingest import pipeline, services
+
+    dataset = make_dataset("contacts", "Contacts")
+    path = tmp_path / "contacts.csv"
+    path.write_text("association;courriel\n" + "\n".join(f"Asso {i};contact{i}@exemple.fr" for i in range(20)) + "\n")
+    job = pipeline.run(services.submit_path(dataset, path, publish=True, queue=False).pk)
+    assert not job.published and job.version.pii
+    client = client_for(owner)
+    page = client.get("/datasets/contacts/").content.decode()
+    assert "/datasets/contacts/versions/1/personal-data" in page
+    client.post("/datasets/contacts/versions/1/personal-data", {"column": "courriel", "action": "drop"})
+    client.post("/datasets/contacts/versions/1/personal-data", {"column": "courriel", "action": "mask"})
+    dropped, masked = dataset.versions.get(number=2), dataset.versions.get(number=3)
+    assert [c["name"] for c in dropped.columns] == ["association"] and not dropped.pii
+    import pyarrow.parquet as pq
+
+    assert "courriel" not in pq.read_table(dropped.data_path()).column_names
+    assert set(pq.read_table(masked.data_path()).column("courriel").to_pylist()) == {"***"}
+    assert client.post("/datasets/contacts/versions/2/publish").status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.published_version == dropped
+    # Unknown column: a message, no new version.
+    client.post("/datasets/contacts/versions/1/personal-data", {"column": "inconnue", "action": "drop"})
+    assert dataset.versions.count() == 3

@@ -65,6 +65,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "ingest:upload": [{"slug": slug} for slug in SLUGS.values()],
     "ingest:job": [{"job_id": "{resource:job-public}"}, {"job_id": "{resource:job-restricted}"}, {"job_id": "999999"}],
     "ingest:publish": [{"slug": slug, "number": "1"} for slug in SLUGS.values()],
+    "ingest:remove-personal-data": [{"slug": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-upload": [{"dataset_id": slug} for slug in SLUGS.values()],
     "ingest:api-fetch": [{"dataset_id": slug} for slug in SLUGS.values()],
     "ingest:api-versions": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
