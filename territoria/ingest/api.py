@@ -7,6 +7,7 @@
     GET  /api/ingest/v1/datasets/{dataset_id}/versions
     GET  /api/ingest/v1/datasets/{dataset_id}/versions/{number}
     POST /api/ingest/v1/datasets/{dataset_id}/versions/{number}/publish   (justification optional)
+    POST /api/ingest/v1/datasets/{dataset_id}/versions/{number}/personal-data   (column, action=drop|mask)
 
 Writing needs a signed-in editor of the dataset's organisation (session; API tokens come with accounts).
 """
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from territoria.access import services as access
 from territoria.catalog import services as catalog
 from territoria.catalog.models import Dataset, Version
-from territoria.ingest import services
+from territoria.ingest import derive, services
 from territoria.ingest.models import Job
 from territoria.ingest.serializers import job_json, version_json
 from territoria.web.errors import ApiError, NotFound
@@ -160,3 +161,16 @@ def publish(request: HttpRequest, dataset_id: str, number: int) -> JsonResponse:
     except catalog.PublicationRefused as refused:
         raise ApiError(refused.message, parameter="number", status=409, error_code="PublicationRefused") from None
     return _json(version_json(found, published=True, full=False))
+
+
+@require_POST
+def remove_personal_data(request: HttpRequest, dataset_id: str, number: int) -> JsonResponse:
+    dataset = _editable_dataset(request, dataset_id)
+    found = _version(dataset, number)
+    try:
+        derived = derive.without_column(
+            found, request.POST.get("column", ""), request.POST.get("action", ""), user=request.user
+        )
+    except derive.DeriveRefused as refused:
+        raise ApiError(refused.message, parameter="column") from None
+    return _json(version_json(derived, published=False, full=False), status=201)

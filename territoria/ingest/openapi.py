@@ -72,6 +72,30 @@ PATHS: dict[str, Any] = {
             "responses": {"202": JOB, **ERRORS},
         }
     },
+    "/api/ingest/v1/datasets/{dataset_id}/versions/{number}/personal-data": {
+        "post": {
+            "operationId": "removePersonalData",
+            "tags": ["Ingestion"],
+            "summary": "Créer une version sans une colonne de données personnelles (supprimée ou masquée)",
+            "parameters": [DATASET_ID, NUMBER],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["column", "action"],
+                            "properties": {
+                                "column": {"type": "string"},
+                                "action": {"type": "string", "enum": ["drop", "mask"]},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"201": {"description": "La nouvelle version (non publiée)."}, **ERRORS},
+        }
+    },
     "/api/ingest/v1/jobs/{job_id}": {
         "get": {
             "operationId": "getJob",

@@ -18,6 +18,11 @@ urlpatterns = [
     path("api/ingest/v1/datasets/<str:dataset_id>/versions", api.versions, name="api-versions"),
     path("api/ingest/v1/datasets/<str:dataset_id>/versions/<int:number>", api.version, name="api-version"),
     path("api/ingest/v1/datasets/<str:dataset_id>/versions/<int:number>/publish", api.publish, name="api-publish"),
+    path(
+        "api/ingest/v1/datasets/<str:dataset_id>/versions/<int:number>/personal-data",
+        api.remove_personal_data,
+        name="api-remove-personal-data",
+    ),
     path("api/ingest/v1/jobs/<int:job_id>", api.job, name="api-job"),
     path("api/ingest/v1/jobs/<int:job_id>/retry", api.retry, name="api-retry"),
 ]

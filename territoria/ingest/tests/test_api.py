@@ -89,3 +89,21 @@ def test_publish_and_roll_back_through_the_api(catalogue, owner, run_on_commit):
 
 def test_unknown_version_is_a_404(catalogue, owner, api_error):
     api_error(client_for(owner).get("/api/ingest/v1/datasets/equipements-sportifs/versions/7"), 404)
+
+
+def test_personal_data_column_removed_through_the_api(make_dataset, owner, tmp_path, api_error):
+    from territoria.ingest import pipeline, services
+
+    dataset = make_dataset("annuaire-public", "Annuaire")
+    path = tmp_path / "annuaire.csv"
+    path.write_text("service;telephone\n" + "\n".join(f"Service {i};06 12 34 56 {i:02d}" for i in range(20)) + "\n")
+    pipeline.run(services.submit_path(dataset, path, queue=False).pk)
+    client = client_for(owner)
+    base = "/api/ingest/v1/datasets/annuaire-public/versions"
+    api_error(client.post(f"{base}/1/publish"), 409, "PublicationRefused")
+    response = client.post(f"{base}/1/personal-data", {"column": "telephone", "action": "drop"})
+    assert response.status_code == 201 and response.json()["version"] == 2
+    assert response.json()["personal_data"] == []
+    assert client.post(f"{base}/2/publish").status_code == 200
+    api_error(client.post(f"{base}/1/personal-data", {"column": "x", "action": "drop"}), 400, parameter="column")
+    api_error(client.post(f"{base}/1/personal-data", {"column": "telephone", "action": "brûler"}), 400)

@@ -40,7 +40,11 @@ SLUGS = {
 }
 
 # Write endpoints that an empty request cannot satisfy (tested with real bodies in ingest/tests/test_api.py).
-REFUSED_WHEN_EMPTY = {"ingest:api-upload": "needs a file", "ingest:api-fetch": "needs a url"}
+REFUSED_WHEN_EMPTY = {
+    "ingest:api-upload": "needs a file",
+    "ingest:api-fetch": "needs a url",
+    "ingest:api-remove-personal-data": "needs a column and an action",
+}
 
 # Pattern name -> sample kwargs. "{resource:KEY}" stands for the pk of the file attached to catalogue[KEY].
 SAMPLES: dict[str, list[dict[str, str]]] = {
@@ -71,6 +75,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "ingest:api-versions": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
     "ingest:api-version": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-publish": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
+    "ingest:api-remove-personal-data": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-job": [
         {"job_id": "{resource:job-public}"},
         {"job_id": "{resource:job-restricted}"},
