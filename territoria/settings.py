@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "territoria.catalog",
     "territoria.quality",
     "territoria.ingest",
+    "territoria.records",
     "territoria.portal",
     "huey.contrib.djhuey",
 ]

@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from territoria import __version__
 from territoria.catalog import openapi as catalog_openapi
 from territoria.ingest import openapi as ingest_openapi
+from territoria.records import openapi as records_openapi
 
-PARTS = [catalog_openapi, ingest_openapi]
+PARTS = [catalog_openapi, ingest_openapi, records_openapi]
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zoneinfo
 from collections.abc import Iterator
 from typing import Any
@@ -142,7 +143,7 @@ def record(request: HttpRequest, dataset_id: str, record_id: str) -> JsonRespons
         _start(request, COMMON)
         _dataset, version = visible_version(request.user, dataset_id)
         missing = NotFound(_("Aucun enregistrement « %(id)s ».") % {"id": record_id[:40]}, parameter="record_id")
-        if not record_id.isdigit() or not 0 <= int(record_id) <= MAX_RECORD_ID:
+        if not re.fullmatch(r"[0-9]{1,19}", record_id) or int(record_id) > MAX_RECORD_ID:
             raise missing
         compiled = compiler.compile_record(version.columns, str(version.data_path()), int(record_id))
         try:

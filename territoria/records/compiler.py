@@ -38,8 +38,10 @@ from territoria.lib.odsql import (
     Star,
     TextSearch,
 )
+from territoria.lib.odsql.ast import children
 
 ROW_ID = "_row"
+MAX_INT = 2**63 - 1
 AGGREGATES = {"count", "avg", "sum", "min", "max", "median", "percentile"}
 SCALARS = {"year", "month", "day", "now"}
 PREDICATES = {"search", "startswith", "in_bbox", "within_distance"}
@@ -148,6 +150,8 @@ class Compiler:
             return "NULL", []
         if isinstance(node.value, float) and not math.isfinite(node.value):
             raise _error(clause, "nombre invalide", node)
+        if isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) > MAX_INT:
+            raise _error(clause, "nombre trop grand", node)
         return "?", [node.value]
 
     def expr(self, node: Expr, clause: str, aggregates: bool = False) -> SQL:
@@ -178,9 +182,11 @@ class Compiler:
         name = node.name
         if name in AGGREGATES:
             if not aggregates:
-                raise _error(
-                    clause, f"la fonction d'agrégation {name}() n'est permise que dans select et order_by", node
-                )
+                if clause == "order_by":
+                    reason = f"trier sur {name}() demande un agrégat dans select ou un group_by"
+                else:
+                    reason = f"la fonction d'agrégation {name}() n'est permise que dans select et order_by"
+                raise _error(clause, reason, node)
             if name == "count" and isinstance(node.args[0], Star):
                 return "count(*)", []
             arg, params = self.expr(node.args[0], clause)
@@ -442,6 +448,9 @@ def compile_query(
         by_expr.setdefault(selected.expr, f"c{len(outputs) - 1}")
     sql_aliases = {names[i]: f"c{i}" for i in range(len(names))}
 
+    if group_items:
+        for selected in select_items:
+            _check_grouped(compiler, selected.expr)
     aggregate = bool(group_items) or any(_has_aggregate(s.expr) for s in select_items)
     has_id = not aggregate
     select_sql = ", ".join(f"{sql} AS c{i}" for i, (sql, _) in enumerate(outputs))
@@ -498,6 +507,19 @@ def compile_query(
         count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
         count_params = [path, *where_params]
     return Compiled(sql, params, count_sql, count_params, names, has_id, types)
+
+
+def _check_grouped(compiler: Compiler, node: Node) -> None:
+    """With group_by, a selected field must be grouped, be a group alias, or sit inside an aggregate."""
+    if node in compiler.groups or (isinstance(node, Call) and node.name in AGGREGATES) or isinstance(node, Star):
+        return
+    if isinstance(node, Field):
+        if node.name in compiler.aliases:
+            return
+        reason = f"le champ « {node.name[:60]} » doit figurer dans group_by ou dans un agrégat (count, sum…)"
+        raise _error("select", reason, node)
+    for child in children(node):
+        _check_grouped(compiler, child)
 
 
 def _check_order_items(parts: list[SQL]) -> None:

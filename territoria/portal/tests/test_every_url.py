@@ -75,6 +75,12 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "ingest:api-versions": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
     "ingest:api-version": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-publish": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
+    "records:api-records": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
+    "records:api-record": [{"dataset_id": slug, "record_id": r} for slug in SLUGS.values() for r in ("1", "999999")],
+    "records:api-facets": [{"dataset_id": slug} for slug in SLUGS.values()],
+    "records:api-export": [
+        {"dataset_id": slug, "format": f} for slug in SLUGS.values() for f in ("csv", "json", "jsonl", "xls")
+    ],
     "ingest:api-remove-personal-data": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-job": [
         {"job_id": "{resource:job-public}"},
@@ -90,6 +96,15 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 
 # Extra query strings for some patterns (the first, "", is always requested).
 QUERIES: dict[str, list[str]] = {
+    "records:api-records": [
+        'where="covoiturage"',
+        "where=nope+%3D+1",
+        "limit=1000",
+        "group_by=nope",
+        "select=count(*)",
+    ],
+    "records:api-facets": ["facet=nope"],
+    "records:api-export": ["delimiter=%3B&with_bom=true", "where=x+%3D"],
     "catalog:search": [
         "q=budget",
         "q=dossiers+sociaux",

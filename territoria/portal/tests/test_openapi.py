@@ -165,8 +165,8 @@ def test_where_documentation_names_every_field_and_facet_enum_lists_every_facet(
 def test_documented_examples_are_accepted_by_the_api(doc, catalogue):
     client = client_for(None)
     for path, item in doc["paths"].items():
-        if "get" not in item or not path.startswith("/api/explore/"):
-            continue  # writes and editor-only reads are exercised in ingest/tests/test_api.py
+        if "get" not in item or not path.startswith("/api/explore/") or "{dataset_id}/" in path:
+            continue  # writes, editor-only reads and records (need data) are exercised in ingest/ and records/ tests
         operation = item["get"]
         query = []
         url = path

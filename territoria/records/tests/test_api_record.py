@@ -22,7 +22,9 @@ def test_one_record_by_id(equipements):
     assert body["geo_point_2d"] == {"lon": 4.85, "lat": 45.75}
 
 
-@pytest.mark.parametrize("record_id", ["0", "7", "abc", "-1", "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "record_id", ["0", "7", "abc", "-1", "²", "1.0", "99999999999999999999999", "9223372036854775808"]
+)
 def test_missing_records_are_404(equipements, api_error, record_id):
     api_error(get(None, "equipements", f"records/{record_id}"), 404, "NotFound")
 

@@ -118,3 +118,24 @@ def test_openapi_part_names_every_route():
         if ref
     }
     assert refs <= set(openapi.SCHEMAS)
+
+
+def test_with_group_by_selected_fields_must_be_grouped():
+    with pytest.raises(OdsqlError) as info:
+        compile_(group_by="ville", select="ville, nom, count(*)")
+    assert info.value.clause == "select" and "« nom »" in info.value.message and info.value.position == 8
+    compile_(group_by="ville as v", select="v, ville, count(nom), max(montant) - min(montant) as ecart")
+
+
+def test_numbers_beyond_64_bits_are_refused_before_the_database():
+    with pytest.raises(OdsqlError) as info:
+        compile_(where="montant in (1, 99999999999999999999999999)")
+    assert "trop grand" in info.value.message and info.value.position == 16
+
+
+def test_ordering_on_an_aggregate_needs_an_aggregate_query():
+    with pytest.raises(OdsqlError) as info:
+        compile_(order_by="count(*) desc")
+    assert info.value.clause == "order_by" and "group_by" in info.value.message
+    compiled = compile_(group_by="ville", select="ville", order_by="count(*) desc")
+    assert "count(*) DESC" in compiled.sql

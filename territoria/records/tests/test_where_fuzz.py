@@ -44,3 +44,26 @@ def test_hostile_where_is_answered_safely(equipements, other_dataset, where):
         assert "Zzsecret" not in rows and "Quimper" not in rows
         assert body["total_count"] <= 6
         assert all(1 <= r.get("_id", 1) <= 6 for r in body["results"])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    parameter=st.sampled_from(["select", "group_by", "order_by", "refine", "exclude"]),
+    clause=clauses,
+)
+def test_hostile_other_clauses_are_answered_safely(equipements, other_dataset, parameter, clause):
+    for endpoint in ("records", "facets", "exports/jsonl"):
+        if endpoint != "records" and parameter == "group_by":
+            continue
+        if endpoint == "facets" and parameter in {"select", "order_by"}:
+            continue
+        response = get(None, "equipements", endpoint, **{parameter: clause})
+        assert response.status_code in (200, 400), (parameter, clause, endpoint, response.status_code)
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        body = data.decode()
+        if response.status_code == 200:
+            # A selected literal is echoed back; the other dataset's values must never come from its rows.
+            assert all(word in clause or word not in body for word in ("Zzsecret", "Quimper")), body
+        else:
+            message = json.loads(body)["message"].lower()
+            assert not [w for w in DATABASE_WORDS if w.lower() in message and w.lower() not in clause.lower()]
