@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -72,6 +74,9 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
         "issue_counts": {s: sum(1 for i in issues if i.get("severity") == s) for s in ("error", "warning", "info")},
         "can_edit": editable,
         "versions": services.versions_of(found) if editable else [],
+        "preview_columns_json": json.dumps(
+            [{"name": c["name"], "label": c["label"]} for c in (version.columns if version else [])][:30]
+        ),
     }
     return render(request, "catalog/dataset.html", context)
 

@@ -28,6 +28,10 @@ def test_form_upload_without_javascript_goes_to_the_job_page(catalogue, owner, r
     assert "Terminé" in page and "Version 1 créée" in page
     dataset_page = client.get("/datasets/equipements-sportifs/").content.decode()
     assert "Colonnes" in dataset_page and "Qualité" in dataset_page
+    # The preview reads the records API, like any reuser.
+    assert 'data-preview="/api/explore/v2.1/catalog/datasets/equipements-sportifs/records?limit=20"' in dataset_page
+    records = client.get("/api/explore/v2.1/catalog/datasets/equipements-sportifs/records?limit=20").json()
+    assert records["total_count"] > 0
 
 
 def test_empty_form_says_what_to_do(catalogue, owner):
