@@ -200,7 +200,7 @@ def prepare_territoria(workdir: Path, catalogue_path: Path) -> tuple[Server, flo
     loaded = step([sys.executable, str(BENCH_DIR / "load_territoria.py"), str(catalogue_path)], env, timeout=600)
     seconds = time.perf_counter() - started
     print(f"  Territoria : migrate + save_dataset × N en {seconds:.1f} s ({loaded.stdout.strip()})")
-    (data_dir / "static").mkdir()  # the API serves no static file; an empty STATIC_ROOT keeps WhiteNoise quiet
+    (data_dir / "static").mkdir(exist_ok=True)  # empty STATIC_ROOT: WhiteNoise quiet
     gunicorn_version = tuple(int(part) for part in metadata.version("gunicorn").split(".")[:2])
     # gunicorn ≥ 25.1 opens a control socket in $HOME by default: two servers at once would share it.
     extra = ["--no-control-socket"] if gunicorn_version >= (25, 1) else []

@@ -1,38 +1,72 @@
 """Territoria benchmarks, run by ``make bench``. Speed is measured, not asserted: see bench/README.md.
 
-Usage: .venv/bin/python bench/run.py [--datasets N] [--requests N] [--warmup N] [--seed N] [--output FILE] [--keep]
+Usage: .venv/bin/python bench/run.py [all|catalog|ingest] [options]   (default: all, catalog then ingest)
 
-Exit status: 0 when every answer agrees between the peers, 1 when one differs, 2 on error.
+  catalog: [--datasets N] [--requests N] [--warmup N]   Explore API beside Datasette
+  ingest:  [--rows N] [--repeat N]                       one CSV to a published version, beside sqlite-utils
+                                                         and raw DuckDB
+  both:    [--seed N] [--output FILE] [--keep]          (--output only with one benchmark)
+
+Exit status: 0 when every answer agrees (every check passes), 1 when one differs, 2 on error; with both
+benchmarks, the worst of the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import catalog_bench
+import ingest_bench
+
+BENCHMARKS = ("catalog", "ingest")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Catalogue benchmark: Territoria beside Datasette, same data.")
-    parser.add_argument("--datasets", type=int, default=5_000, help="catalogue entries to generate (5000)")
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per peer and query (30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (3)")
+    parser = argparse.ArgumentParser(
+        description="Territoria benchmarks: catalogue (Explore API beside Datasette) and ingestion "
+        "(one CSV to a published version, beside sqlite-utils and raw DuckDB), same data, same run."
+    )
+    parser.add_argument(
+        "benchmark", nargs="?", choices=("all", *BENCHMARKS), default="all", help="which one to run (all)"
+    )
+    parser.add_argument("--datasets", type=int, default=5_000, help="catalog: entries to generate (5000)")
+    parser.add_argument("--requests", type=int, default=30, help="catalog: timed requests per peer and query (30)")
+    parser.add_argument("--warmup", type=int, default=3, help="catalog: untimed requests first (3)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="ingest: CSV rows to generate (1000000)")
+    parser.add_argument("--repeat", type=int, default=1, help="ingest: runs of each command, median reported (1)")
     parser.add_argument("--seed", type=int, default=42, help="random.Random seed (42)")
-    parser.add_argument("--output", type=Path, help="JSON results (bench/results/catalog-latest.json)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, server logs)")
+    parser.add_argument(
+        "--output", type=Path, help="JSON results (bench/results/catalog-latest.json, bench/results/ingest-latest.json)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, files, logs)")
     args = parser.parse_args(argv)
-    if args.datasets < 10 or args.requests < 2 or args.warmup < 0:
-        parser.error("--datasets ≥ 10, --requests ≥ 2, --warmup ≥ 0")
-    try:
-        return catalog_bench.run(args.datasets, args.seed, args.requests, args.warmup, args.output, args.keep)
-    except KeyboardInterrupt:
-        print("interrompu", file=sys.stderr)
-        return 130
-    except Exception as error:  # a readable line rather than a traceback; servers are already stopped
-        print(f"bench: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+    if args.datasets < 10 or args.requests < 2 or args.warmup < 0 or args.rows < 200 or args.repeat < 1:
+        parser.error("--datasets ≥ 10, --requests ≥ 2, --warmup ≥ 0, --rows ≥ 200, --repeat ≥ 1")
+    chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
+    if args.output and len(chosen) > 1:
+        parser.error("--output needs one benchmark: bench/run.py catalog --output … or bench/run.py ingest --output …")
+    jobs: dict[str, Callable[[], int]] = {
+        "catalog": lambda: catalog_bench.run(
+            args.datasets, args.seed, args.requests, args.warmup, args.output, args.keep
+        ),
+        "ingest": lambda: ingest_bench.run(args.rows, args.seed, args.output, args.keep, args.repeat),
+    }
+    status = 0
+    for position, name in enumerate(chosen):
+        if position:
+            print("\n" + "=" * 100 + "\n")
+        try:
+            status = max(status, jobs[name]())
+        except KeyboardInterrupt:
+            print("interrompu", file=sys.stderr)
+            return 130
+        except Exception as error:  # a readable line rather than a traceback; processes are already stopped
+            print(f"bench {name}: {type(error).__name__}: {error}", file=sys.stderr)
+            status = 2
+    return status
 
 
 if __name__ == "__main__":
