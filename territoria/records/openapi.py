@@ -146,7 +146,7 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "Valeurs et effectifs par champ.",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordFacets"}}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Facets"}}},
                 },
                 **ERRORS,
             },
@@ -203,34 +203,6 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "total_count": {"type": "integer", "description": "Enregistrements retenus, ou groupes."},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}},
-        },
-    },
-    "RecordFacets": {
-        "type": "object",
-        "required": ["facets"],
-        "properties": {
-            "links": {"type": "array", "items": {"type": "object"}},
-            "facets": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string"},
-                        "facets": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "value": {"type": "string"},
-                                    "count": {"type": "integer"},
-                                    "state": {"type": "string", "enum": ["displayed", "refined"]},
-                                },
-                            },
-                        },
-                    },
-                },
-            },
         },
     },
 }
