@@ -59,32 +59,8 @@ def pii_issues(findings: list[pii.PiiFinding]) -> list[Issue]:
     return pii.issues(findings)
 
 
-def score(
-    metadata: Mapping[str, Any],
-    *,
-    schema_declared: bool = False,
-    schema_errors: int | None = None,
-    last_update: dt.date | dt.datetime | None = None,
-    frequency: str | None = None,
-    format_code: str | None = None,
-    format_open: bool = False,
-    licence: str | None = None,
-    licence_open: bool = False,
-    now: dt.datetime | None = None,
-) -> scoring.Score:
-    """Quality score out of 100 with one French line per criterion (see quality.score)."""
-    return scoring.score(
-        metadata,
-        schema_declared=schema_declared,
-        schema_errors=schema_errors,
-        last_update=last_update,
-        frequency=frequency,
-        format_code=format_code,
-        format_open=format_open,
-        licence=licence,
-        licence_open=licence_open,
-        now=now,
-    )
+# Quality score out of 100 with one French line per criterion (see quality.score).
+score = scoring.score
 
 
 @dataclass
