@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("territoria.catalog.urls")),
     path("", include("territoria.ingest.urls")),
     path("", include("territoria.records.urls")),
+    path("", include("territoria.accounts.urls")),
     path("api/", views.api_reference, name="api-reference"),
     path("api/openapi.json", views.openapi_json, name="openapi"),
     path("healthz", views.health, name="health"),

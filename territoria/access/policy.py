@@ -1,35 +1,62 @@
 """The one access policy: who may see or change which dataset.
 
 Every path that can reveal a dataset's data or metadata (pages, search, facet
-counts, APIs, downloads, feeds, the admin) asks this module, through
-``visible_filter`` for querysets and ``can_view`` / ``can_edit`` for one
-object. It knows datasets only by the fields it reads (``visibility``,
-``organisation_id``, ``published``), so it sits below the catalogue and
-imports nothing from it.
+counts, APIs, downloads, feeds, charts, maps, embeds, the admin) asks this
+module: ``visible_filter`` / ``can_view`` for *knowing a dataset exists* (its
+title, description, counts), ``readable_filter`` / ``can_read_data`` for *its
+rows and files*, ``can_edit`` for changing and publishing it, ``can_manage``
+for running an organisation (members, groups, audit log).
+
+The rules, in words (docs/admin/access.md says the same to administrators):
+
+- a superuser may do everything;
+- the editors and administrators of the dataset's organisation see, read and
+  change all its datasets, drafts included;
+- a collaborator (an *edit* grant to a person, or to a group they belong to)
+  sees, reads and changes that one dataset, drafts included;
+- a *read* grant opens one published dataset to a person or a group;
+- the agents of the organisation see and read its published *internal* datasets;
+- everyone sees and reads published *public* datasets, and sees (but does not
+  read) published *metadata-only* datasets;
+- nobody else learns that a dataset exists.
+
+It knows datasets only by the fields it reads (``visibility``,
+``organisation_id``, ``published``, ``pk``) and by its own ``Grant`` table,
+so it imports nothing from the catalogue.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from territoria.access.models import Grant
 from territoria.accounts import services as accounts
 from territoria.accounts.services import AnyUser
 
 EDITOR_ROLES = {"admin", "editor"}
 READER_ROLES = {"admin", "editor", "agent"}
+MANAGER_ROLES = {"admin"}
 
 
 class Visibility(TextChoices):
     PUBLIC = "public", _("Public")
+    METADATA = "metadata", _("Fiche publique, données restreintes")
     INTERNAL = "internal", _("Interne (agents de l'organisation)")
-    RESTRICTED = "restricted", _("Restreint (éditeurs de l'organisation)")
+    RESTRICTED = "restricted", _("Restreint (personnes et groupes désignés)")
+
+
+# Visibilities whose catalogue entry everyone may see once published.
+LISTED: set[str] = {Visibility.PUBLIC, Visibility.METADATA}
 
 
 class Guarded(Protocol):
+    @property
+    def pk(self) -> object: ...
+
     @property
     def visibility(self) -> str: ...
 
@@ -48,47 +75,104 @@ def _orgs_with(user: AnyUser, roles: set[str]) -> list[int]:
     return [org for org, role in accounts.roles_by_organisation(user).items() if role in roles]
 
 
-def visible_filter(user: AnyUser, prefix: str = "") -> Q:
-    """A Q object selecting the datasets ``user`` may know exist (``prefix`` for related lookups)."""
+def _grants(user: AnyUser, roles: set[str]):
+    """The grants held by ``user`` directly or through one of their groups."""
+    groups = accounts.group_ids(user)
+    holder = Q(user_id=user.pk) | Q(group_id__in=groups) if groups else Q(user_id=user.pk)
+    return Grant.objects.filter(holder, role__in=roles)
+
+
+def _grant_roles(user: AnyUser, dataset: Guarded) -> set[str]:
+    if not user.is_authenticated or getattr(dataset, "pk", None) is None:
+        return set()
+    cache: dict[object, set[str]] = getattr(user, "_territoria_grants", None) or {}
+    if dataset.pk not in cache:
+        cache[dataset.pk] = set(
+            _grants(user, {Grant.Role.READ, Grant.Role.EDIT})
+            .filter(dataset_id=dataset.pk)
+            .values_list("role", flat=True)
+        )
+        setattr(user, "_territoria_grants", cache)  # noqa: B010  (per-request cache on the user object)
+    return cache[dataset.pk]
+
+
+def _filter(user: AnyUser, prefix: str, everyone: set[str]) -> Q:
     if _is_superuser(user):
         return Q()
     p = prefix
-    public = Q(**{f"{p}visibility": Visibility.PUBLIC, f"{p}published__isnull": False})
+    published = Q(**{f"{p}published__isnull": False})
+    public = published & Q(**{f"{p}visibility__in": sorted(everyone)})
     if not user.is_authenticated:
         return public
-    readers = _orgs_with(user, READER_ROLES)
-    editors = _orgs_with(user, EDITOR_ROLES)
-    internal = Q(
-        **{
-            f"{p}visibility": Visibility.INTERNAL,
-            f"{p}published__isnull": False,
-            f"{p}organisation_id__in": readers,
-        }
+    internal = published & Q(
+        **{f"{p}visibility": Visibility.INTERNAL, f"{p}organisation_id__in": _orgs_with(user, READER_ROLES)}
     )
-    edited = Q(**{f"{p}organisation_id__in": editors})
-    return public | internal | edited
+    edited = Q(**{f"{p}organisation_id__in": _orgs_with(user, EDITOR_ROLES)})
+    ref = OuterRef(f"{p}pk")
+    read = published & Q(Exists(_grants(user, {Grant.Role.READ}).filter(dataset_id=ref)))
+    collaborates = Q(Exists(_grants(user, {Grant.Role.EDIT}).filter(dataset_id=ref)))
+    return public | internal | edited | read | collaborates
 
 
-def can_view(user: AnyUser, dataset: Guarded) -> bool:
+def visible_filter(user: AnyUser, prefix: str = "") -> Q:
+    """A Q object selecting the datasets ``user`` may know exist (``prefix`` for related lookups)."""
+    return _filter(user, prefix, LISTED)
+
+
+def readable_filter(user: AnyUser, prefix: str = "") -> Q:
+    """A Q object selecting the datasets whose rows and files ``user`` may read."""
+    return _filter(user, prefix, {Visibility.PUBLIC})
+
+
+def _decide(user: AnyUser, dataset: Guarded, everyone: set[str]) -> bool:
     if _is_superuser(user):
         return True
     published = dataset.published is not None
-    if dataset.visibility == Visibility.PUBLIC and published:
+    if published and dataset.visibility in everyone:
         return True
-    roles = accounts.roles_by_organisation(user)
-    role = roles.get(dataset.organisation_id) if dataset.organisation_id else None
+    role = accounts.roles_by_organisation(user).get(dataset.organisation_id) if dataset.organisation_id else None
     if role in EDITOR_ROLES:
         return True
-    return dataset.visibility == Visibility.INTERNAL and published and role in READER_ROLES
+    grants = _grant_roles(user, dataset)
+    if Grant.Role.EDIT in grants:
+        return True
+    if not published:
+        return False
+    return Grant.Role.READ in grants or (dataset.visibility == Visibility.INTERNAL and role in READER_ROLES)
+
+
+def can_view(user: AnyUser, dataset: Guarded) -> bool:
+    """May ``user`` know that ``dataset`` exists (title, description, metadata)?"""
+    return _decide(user, dataset, LISTED)
+
+
+def can_read_data(user: AnyUser, dataset: Guarded) -> bool:
+    """May ``user`` read the rows and files of ``dataset`` (records, exports, downloads, charts, maps)?"""
+    return _decide(user, dataset, {Visibility.PUBLIC})
 
 
 def can_edit(user: AnyUser, dataset: Guarded) -> bool:
+    """May ``user`` change, version and publish ``dataset``?"""
     if not user.is_authenticated:
         return False
     if _is_superuser(user):
         return True
     role = accounts.roles_by_organisation(user).get(dataset.organisation_id) if dataset.organisation_id else None
-    return role in EDITOR_ROLES
+    return role in EDITOR_ROLES or Grant.Role.EDIT in _grant_roles(user, dataset)
+
+
+def can_manage(user: AnyUser, organisation_id: int | None) -> bool:
+    """May ``user`` run ``organisation_id``: its members, groups, referents and audit log?"""
+    if _is_superuser(user):
+        return True
+    return organisation_id is not None and accounts.roles_by_organisation(user).get(organisation_id) in MANAGER_ROLES
+
+
+def managed_organisations(user: AnyUser) -> list[int] | None:
+    """Organisation ids ``user`` administers; None means every organisation (superuser)."""
+    if _is_superuser(user):
+        return None
+    return _orgs_with(user, MANAGER_ROLES)
 
 
 def editable_organisations(user: AnyUser) -> list[int] | None:

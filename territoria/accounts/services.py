@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from territoria.accounts.models import Membership, Organisation
+from territoria.accounts.audit import audit
+from territoria.accounts.models import AuditEvent, Group, Membership, Organisation, Referent
 
 __all__ = [
     "AnyUser",
+    "AuditEvent",
+    "Group",
+    "Referent",
+    "audit",
+    "group_ids",
     "Membership",
     "Organisation",
     "get_organisation",
@@ -35,4 +41,15 @@ def roles_by_organisation(user: AnyUser) -> dict[int, str]:
     if cached is None:
         cached = dict(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
         setattr(user, "_territoria_roles", cached)  # noqa: B010  (per-request cache on the user object)
+    return cached
+
+
+def group_ids(user: AnyUser) -> list[int]:
+    """Ids of the named groups ``user`` belongs to; empty for anonymous visitors."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_territoria_groups", None)
+    if cached is None:
+        cached = list(Group.objects.filter(members=user.pk).values_list("pk", flat=True))
+        setattr(user, "_territoria_groups", cached)  # noqa: B010  (per-request cache on the user object)
     return cached

@@ -122,6 +122,15 @@ class Dataset(models.Model):
     spatial_granularity = models.CharField(_("granularité"), max_length=20, choices=Granularity.choices, blank=True)
     contact_name = models.CharField(_("point de contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("courriel du point de contact"), blank=True)
+    referent = models.ForeignKey(
+        "accounts.Referent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("référent"),
+        help_text=_("La personne ou le service à qui s'adresser en interne (annuaire « Qui contacter ? »)."),
+    )
     table_schema = models.ForeignKey(
         TableSchema,
         on_delete=models.SET_NULL,

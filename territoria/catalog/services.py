@@ -52,6 +52,15 @@ def get_visible_dataset(user: AnyUser, slug: str) -> Dataset | None:
     return dataset
 
 
+def readable_datasets(user: AnyUser) -> QuerySet[Dataset]:
+    """Every dataset whose rows and files ``user`` may read."""
+    return Dataset.objects.filter(access.readable_filter(user))
+
+
+def can_read_data(user: AnyUser, dataset: Dataset) -> bool:
+    return access.can_read_data(user, dataset)
+
+
 def with_relations(queryset: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return queryset.select_related("organisation", "licence", "table_schema").prefetch_related(
         "themes", "keywords", Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
@@ -213,7 +222,9 @@ __all__ = [
     "check_publishable",
     "create_version",
     "get_dataset",
+    "can_read_data",
     "get_visible_dataset",
+    "readable_datasets",
     "justify_pii",
     "latest",
     "most_viewed",

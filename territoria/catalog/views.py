@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -73,6 +74,7 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
         "issues": issues[:50],
         "issue_counts": {s: sum(1 for i in issues if i.get("severity") == s) for s in ("error", "warning", "info")},
         "can_edit": editable,
+        "can_read_data": access.can_read_data(request.user, found),
         "versions": services.versions_of(found) if editable else [],
         "preview_columns_json": json.dumps(
             [{"name": c["name"], "label": c["label"]} for c in (version.columns if version else [])][:30]
@@ -86,6 +88,8 @@ def download(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     found = services.get_visible_dataset(request.user, slug)
     if found is None:
         raise Http404(_("Aucun jeu de données à cette adresse."))
+    if not access.can_read_data(request.user, found):
+        raise PermissionDenied(_("Les fichiers de ce jeu de données sont réservés aux personnes autorisées."))
     resource = found.resources.filter(pk=pk).first()
     if resource is None:
         raise Http404(_("Aucune ressource à cette adresse."))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from territoria.access import services as access
 from territoria.accounts.services import AnyUser
 from territoria.catalog import services as catalog
 from territoria.catalog.models import Dataset, Version
-from territoria.web.errors import NotFound
+from territoria.web.errors import Forbidden, NotFound
 
 
 def visible_version(user: AnyUser, dataset_id: str) -> tuple[Dataset, Version]:
@@ -15,6 +16,11 @@ def visible_version(user: AnyUser, dataset_id: str) -> tuple[Dataset, Version]:
     dataset = catalog.get_visible_dataset(user, dataset_id)
     if dataset is None:
         raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
+    if not access.can_read_data(user, dataset):
+        raise Forbidden(
+            _("Les données de ce jeu sont réservées aux personnes autorisées ; connectez-vous ou demandez l'accès."),
+            parameter="dataset_id",
+        )
     version = dataset.published_version
     if version is None:
         raise NotFound(_("Aucune donnée publiée pour ce jeu de données."), parameter="dataset_id")

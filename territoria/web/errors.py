@@ -59,6 +59,18 @@ class NotFound(ApiError):
     error_code = "NotFound"
 
 
+class Forbidden(ApiError):
+    """The caller may know the resource exists but not read it (a 404 is used when they may not even know)."""
+
+    status = 403
+    error_code = "Forbidden"
+
+
+class Unauthorized(ApiError):
+    status = 401
+    error_code = "Unauthorized"
+
+
 def error_response(error: ApiError) -> JsonResponse:
     return JsonResponse(error.as_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
 

@@ -183,4 +183,4 @@ def test_services_module_re_exports_the_policy():
     assert access.can_view is can_view
     assert access.can_edit is can_edit
     assert access.editable_organisations is editable_organisations
-    assert {v.value for v in access.Visibility} == {"public", "internal", "restricted"}
+    assert {v.value for v in access.Visibility} == {"public", "metadata", "internal", "restricted"}

@@ -52,6 +52,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api-reference": [{}],
     "openapi": [{}],
     "health": [{}],
+    "accounts:login": [{}],
+    "accounts:logout": [{}],
     "catalog:search": [{}],
     "catalog:dataset": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
     "catalog:download": [{"slug": SLUGS[key], "pk": f"{{resource:{key}}}"} for key in SLUGS]
