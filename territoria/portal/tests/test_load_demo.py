@@ -6,8 +6,9 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.management import call_command
+from django.test import Client
 
 from territoria.accounts.models import Organisation
 from territoria.catalog import search, services
@@ -15,6 +16,7 @@ from territoria.catalog.models import Dataset, Keyword, Resource, TableSchema
 from territoria.conftest import client_for
 from territoria.portal.demo.content import DATASETS
 from territoria.portal.demo.loader import FILES
+from territoria.portal.demo.people import ACCOUNTS, DEMO_PASSWORD, VISIBILITY
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +59,19 @@ def test_reports_what_it_loaded(demo):
 
 
 def test_at_least_eight_public_datasets_anyone_can_see(demo):
-    public = services.visible_datasets(AnonymousUser())
+    public = services.readable_datasets(AnonymousUser())
     assert public.count() >= 8
-    assert public.count() == Dataset.objects.count() == len(DATASETS)
-    assert not Dataset.objects.exclude(visibility="public").exists()
+    assert set(public.values_list("slug", flat=True)) == {d["slug"] for d in DATASETS} - set(VISIBILITY)
+
+
+def test_one_dataset_of_each_non_public_visibility_with_its_reason(demo):
+    kinds = {}
+    for slug, (visibility, why) in VISIBILITY.items():
+        dataset = Dataset.objects.get(slug=slug)
+        assert dataset.visibility == visibility
+        assert why in dataset.description
+        kinds[visibility] = slug
+    assert set(kinds) == {"internal", "restricted", "metadata"}
 
 
 def test_every_dataset_is_fully_described(demo):
@@ -76,7 +87,7 @@ def test_every_dataset_is_fully_described(demo):
 
 
 def test_every_dataset_has_a_downloadable_file_matching_the_shipped_one(demo):
-    client = client_for(None)
+    client = client_for(User.objects.get(username="demo-admin"))
     for dataset in Dataset.objects.all():
         files = list(dataset.resources.filter(kind="file"))
         assert files, dataset.slug
@@ -126,7 +137,7 @@ def test_demo_is_searchable_and_browsable(demo):
     assert client.get("/").status_code == 200
     assert client.get(f"/datasets/{first['slug']}/").status_code == 200
     body = client.get("/api/explore/v2.1/catalog/datasets?limit=-1").json()
-    assert body["total_count"] == len(DATASETS)
+    assert body["total_count"] == len(DATASETS) - sum(v in {"internal", "restricted"} for v, _w in VISIBILITY.values())
 
 
 def test_most_viewed_is_meaningful(demo):
@@ -143,9 +154,54 @@ def test_demo_data_every_dataset_gets_a_published_checked_version():
         assert version is not None, dataset.slug
         assert version.row_count > 0 and version.columns, dataset.slug
         assert "issues" in version.report
-    # The friches file holds a service mailbox: the personal-data guard caught it, a justification was recorded.
-    friches = Dataset.objects.get(slug="friches").published_version
-    assert friches.pii and friches.pii_justification
+    # The friches file holds a service mailbox: the personal-data guard caught it; the dataset is restricted,
+    # so publishing needed no justification (a public one would: see catalog/tests).
+    friches = Dataset.objects.get(slug="friches")
+    assert friches.visibility == "restricted"
+    assert friches.published_version.pii and not friches.published_version.pii_justification
     # Reloading creates no new version.
     assert "0 versions de données créées" in load("-v", "1")
     assert sum(d.versions.count() for d in Dataset.objects.all()) == Dataset.objects.count()
+
+
+def test_demo_accounts_sign_in_and_see_what_their_role_allows(demo):
+    for username in ACCOUNTS:
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+    seen = {
+        name: set(services.visible_datasets(User.objects.get(username=name)).values_list("visibility", flat=True))
+        for name in ACCOUNTS
+    }
+    readable = {
+        name: set(services.readable_datasets(User.objects.get(username=name)).values_list("slug", flat=True))
+        for name in ACCOUNTS
+    }
+    assert seen["demo-externe"] == {"public", "metadata"}
+    assert "aires-de-livraison" not in readable["demo-externe"]
+    assert {"internal", "restricted", "metadata"} <= seen["demo-agent"]  # restricted through the group
+    assert {"friches", "aires-de-livraison", "delinquance-departements"} <= readable["demo-agent"]
+    own = set(Dataset.objects.filter(organisation__slug="ca-val-de-loire-demo").values_list("slug", flat=True))
+    assert own <= readable["demo-editeur"]
+    assert "aires-de-livraison" not in own or "aires-de-livraison" in readable["demo-editeur"]
+
+
+def test_the_command_prints_the_demo_accounts(demo):
+    assert DEMO_PASSWORD in demo
+    for username in ACCOUNTS:
+        assert username in demo
+
+
+def test_no_demo_account_in_production(settings):
+    settings.PRODUCTION = True
+    message = load()
+    assert not User.objects.filter(username__in=list(ACCOUNTS)).exists()
+    assert "non créés" in message
+    assert Dataset.objects.count() == len(DATASETS)
+
+
+def test_referents_look_after_demo_datasets(demo):
+    from territoria.accounts.models import Referent
+
+    assert Referent.objects.count() >= 3
+    for referent in Referent.objects.all():
+        assert referent.datasets.exists(), referent.name
+    assert Dataset.objects.filter(referent__isnull=True).count() < Dataset.objects.count() // 2

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from territoria.portal.demo import loader
+from territoria.portal.demo.people import ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -19,3 +20,9 @@ class Command(BaseCommand):
                 "{resources} fichiers, {versions} versions de données créées.".format(**counts)
             )
         )
+        if not counts["accounts"]:
+            self.stdout.write("Comptes de démonstration non créés (TERRITORIA_ENV=production).")
+            return
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for username, spec in ACCOUNTS.items():
+            self.stdout.write(f"  {username:<13} {spec['what']}")
