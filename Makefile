@@ -24,7 +24,7 @@ demo: migrate
 
 ## make run: everything a newcomer needs, then the portal at http://127.0.0.1:8000
 run: demo
-	@echo "Territoria : http://127.0.0.1:8000  (administration : $(BIN)/territoria createsuperuser, puis /admin/)"
+	@echo "Territoria : http://127.0.0.1:8000  (comptes de démonstration ci-dessus ; superutilisateur : $(BIN)/territoria createsuperuser)"
 	@$(BIN)/territoria worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/territoria runserver 127.0.0.1:8000
 

@@ -1,14 +1,17 @@
 """Territoria benchmarks, run by ``make bench``. Speed is measured, not asserted: see bench/README.md.
 
-Usage: .venv/bin/python bench/run.py [all|catalog|ingest] [options]   (default: all, catalog then ingest)
+Usage: .venv/bin/python bench/run.py [all|catalog|ingest|records] [options]
+       (default: all: catalog, then ingest, then records)
 
   catalog: [--datasets N] [--requests N] [--warmup N]   Explore API beside Datasette
   ingest:  [--rows N] [--repeat N]                       one CSV to a published version, beside sqlite-utils
                                                          and raw DuckDB
-  both:    [--seed N] [--output FILE] [--keep]          (--output only with one benchmark)
+  records: [--rows N] [--requests N] [--warmup N]       records API on a published 1M-row version beside
+           [--threads N] [--duration S]                  Datasette: latency, throughput, streamed export
+  all:     [--seed N] [--output FILE] [--keep]          (--output only with one benchmark)
 
-Exit status: 0 when every answer agrees (every check passes), 1 when one differs, 2 on error; with both
-benchmarks, the worst of the two.
+Exit status: 0 when every answer agrees (every check passes), 1 when one differs, 2 on error; with several
+benchmarks, the worst of them.
 """
 
 from __future__ import annotations
@@ -20,39 +23,48 @@ from pathlib import Path
 
 import catalog_bench
 import ingest_bench
+import records_bench
 
-BENCHMARKS = ("catalog", "ingest")
+BENCHMARKS = ("catalog", "ingest", "records")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Territoria benchmarks: catalogue (Explore API beside Datasette) and ingestion "
-        "(one CSV to a published version, beside sqlite-utils and raw DuckDB), same data, same run."
+        description="Territoria benchmarks: catalogue (Explore API beside Datasette), ingestion "
+        "(one CSV to a published version, beside sqlite-utils and raw DuckDB) and records (records API on a "
+        "published 1M-row version beside Datasette), same data, same run."
     )
     parser.add_argument(
         "benchmark", nargs="?", choices=("all", *BENCHMARKS), default="all", help="which one to run (all)"
     )
     parser.add_argument("--datasets", type=int, default=5_000, help="catalog: entries to generate (5000)")
-    parser.add_argument("--requests", type=int, default=30, help="catalog: timed requests per peer and query (30)")
-    parser.add_argument("--warmup", type=int, default=3, help="catalog: untimed requests first (3)")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="ingest: CSV rows to generate (1000000)")
+    parser.add_argument(
+        "--requests", type=int, default=30, help="catalog, records: timed requests per peer and query (30)"
+    )
+    parser.add_argument("--warmup", type=int, default=3, help="catalog, records: untimed requests first (3)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="ingest, records: rows to generate (1000000)")
+    parser.add_argument("--threads", type=int, default=4, help="records: client threads for throughput (4)")
+    parser.add_argument("--duration", type=float, default=10.0, help="records: seconds per throughput run (10)")
     parser.add_argument("--repeat", type=int, default=1, help="ingest: runs of each command, median reported (1)")
     parser.add_argument("--seed", type=int, default=42, help="random.Random seed (42)")
-    parser.add_argument(
-        "--output", type=Path, help="JSON results (bench/results/catalog-latest.json, bench/results/ingest-latest.json)"
-    )
+    parser.add_argument("--output", type=Path, help="JSON results (bench/results/{catalog,ingest,records}-latest.json)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, files, logs)")
     args = parser.parse_args(argv)
     if args.datasets < 10 or args.requests < 2 or args.warmup < 0 or args.rows < 200 or args.repeat < 1:
         parser.error("--datasets ≥ 10, --requests ≥ 2, --warmup ≥ 0, --rows ≥ 200, --repeat ≥ 1")
+    if not 1 <= args.threads <= 64 or not 0.5 <= args.duration <= 600:
+        parser.error("1 ≤ --threads ≤ 64, 0.5 ≤ --duration ≤ 600")
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     if args.output and len(chosen) > 1:
-        parser.error("--output needs one benchmark: bench/run.py catalog --output … or bench/run.py ingest --output …")
+        parser.error("--output needs one benchmark: bench/run.py catalog|ingest|records --output …")
     jobs: dict[str, Callable[[], int]] = {
         "catalog": lambda: catalog_bench.run(
             args.datasets, args.seed, args.requests, args.warmup, args.output, args.keep
         ),
         "ingest": lambda: ingest_bench.run(args.rows, args.seed, args.output, args.keep, args.repeat),
+        "records": lambda: records_bench.run(
+            args.rows, args.seed, args.requests, args.warmup, args.threads, args.duration, args.output, args.keep
+        ),
     }
     status = 0
     for position, name in enumerate(chosen):

@@ -59,6 +59,12 @@ def admin_user(db):  # type: ignore[no-untyped-def]
     return _user("admin", is_staff=True, is_superuser=True)
 
 
+@pytest.fixture
+def org_admin(org):  # type: ignore[no-untyped-def]
+    """Administrator of ``org``: runs its members, groups, referents and audit log (not a superuser)."""
+    return _user("org-admin", org, "admin")
+
+
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     if user is not None:

@@ -5,11 +5,14 @@ Every variable is documented in docs/admin/configuration.md (a test checks it).
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from territoria.accounts.ratelimit import parse_rate
 from territoria.lib.env import Env, ImproperlyConfiguredEnv, parse_database_url
 
 env = Env()
@@ -44,6 +47,43 @@ try:
     TASK_WORKERS = env.get_int("TERRITORIA_TASK_WORKERS", 1, minimum=1, maximum=32)
     MAX_UPLOAD_MB = env.get_int("TERRITORIA_MAX_UPLOAD_MB", 1024, minimum=1)
     JOB_STALE_SECONDS = env.get_int("TERRITORIA_JOB_STALE_SECONDS", 120, minimum=2)
+    # Maps (territoria.viz): no tiles unless the installation has a tile server of its own.
+    # Sites allowed to show dashboards and charts in an iframe (embed pages only; every other page refuses frames).
+    EMBED_ORIGINS = env.get_list("TERRITORIA_EMBED_ORIGINS", ["*"])
+    MAP_TILES_URL = env.get_str("TERRITORIA_MAP_TILES_URL")
+    MAP_TILES_ATTRIBUTION = env.get_str("TERRITORIA_MAP_TILES_ATTRIBUTION")
+    TILE_PLACES = ("{z}", "{x}", "{y}")
+    if MAP_TILES_URL and not (
+        MAP_TILES_URL.startswith(("https://", "http://", "/")) and all(p in MAP_TILES_URL for p in TILE_PLACES)
+    ):
+        raise ImproperlyConfiguredEnv("TERRITORIA_MAP_TILES_URL must be an http(s):// or /path URL with {z}, {x}, {y}")
+    # Requests under /api/ per API key, person or address (accounts/middleware.py); off outside production.
+    try:
+        API_RATE_LIMIT = parse_rate(env.get_str("TERRITORIA_API_RATE_LIMIT", "600/m" if PRODUCTION else "off"))
+    except ValueError as error:
+        raise ImproperlyConfiguredEnv(f"TERRITORIA_API_RATE_LIMIT={error}") from None
+    # Sign-in (docs/admin/authentication.md): e-mail for password resets, lockout, rate limit, OpenID Connect.
+    EMAIL_HOST = env.get_str("TERRITORIA_EMAIL_HOST")
+    EMAIL_USE_SSL = env.get_bool("TERRITORIA_EMAIL_USE_SSL", default=False)
+    EMAIL_USE_TLS = env.get_bool("TERRITORIA_EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+    EMAIL_PORT = env.get_int("TERRITORIA_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env.get_str("TERRITORIA_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env.get_str("TERRITORIA_EMAIL_PASSWORD")
+    DEFAULT_FROM_EMAIL = env.get_str("TERRITORIA_DEFAULT_FROM_EMAIL", "territoria@localhost")
+    LOGIN_FAILURE_LIMIT = env.get_int("TERRITORIA_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+    LOGIN_COOLOFF_MINUTES = env.get_int("TERRITORIA_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=10_080)
+    try:
+        LOGIN_RATE_LIMIT = parse_rate(env.get_str("TERRITORIA_LOGIN_RATE_LIMIT", "20/m"))
+    except ValueError as error:
+        raise ImproperlyConfiguredEnv(f"TERRITORIA_LOGIN_RATE_LIMIT={error}") from None
+    OIDC_RP_CLIENT_ID = env.get_str("TERRITORIA_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.get_str("TERRITORIA_OIDC_CLIENT_SECRET")
+    OIDC_ISSUER = env.get_str("TERRITORIA_OIDC_ISSUER").rstrip("/")
+    OIDC_PROVIDER_NAME = env.get_str("TERRITORIA_OIDC_PROVIDER_NAME")
+    OIDC_ORGANISATION = env.get_str("TERRITORIA_OIDC_ORGANISATION")
+    OIDC_ROLE = env.get_choice("TERRITORIA_OIDC_ROLE", ("agent", "editor"), "agent")
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        raise ImproperlyConfiguredEnv("TERRITORIA_EMAIL_USE_SSL and TERRITORIA_EMAIL_USE_TLS: choose one, not both")
 except ImproperlyConfiguredEnv as error:
     raise ImproperlyConfigured(f"Territoria configuration: {error}") from None
 
@@ -66,6 +106,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("TERRITORIA_ALLOWED_HOSTS is required when TERRITORIA_ENV=production")
 elif not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-use-in-production-" + "x" * 20  # noqa: S105
+if OIDC_RP_CLIENT_ID and not (OIDC_RP_CLIENT_SECRET and OIDC_ISSUER):
+    raise ImproperlyConfigured(
+        "TERRITORIA_OIDC_CLIENT_ID is set: TERRITORIA_OIDC_CLIENT_SECRET and TERRITORIA_OIDC_ISSUER are required too"
+    )
+if OIDC_RP_CLIENT_ID and PRODUCTION and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("TERRITORIA_OIDC_ISSUER must be an https:// address when TERRITORIA_ENV=production")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,27 +121,33 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "territoria.accounts",
     "territoria.access",
     "territoria.catalog",
     "territoria.quality",
     "territoria.ingest",
     "territoria.records",
+    "territoria.viz",
     "territoria.portal",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below; territoria/web/security.py widens it per view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "territoria.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "territoria.accounts.middleware.ApiTokenMiddleware",  # Authorization: Apikey/Bearer <key>
+    "territoria.accounts.middleware.ApiRateLimitMiddleware",  # TERRITORIA_API_RATE_LIMIT under /api/
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "territoria.web.middleware.ApiErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page of accounts.signin.locked_out
 ]
 
 ROOT_URLCONF = "territoria.urls"
@@ -131,6 +183,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "territoria.viz.finders.VendorFinder",  # Leaflet and Vega from their PyPI packages (viz/vendor.py)
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -160,17 +217,85 @@ if REDIS_URL:
     HUEY["connection"] = {"url": REDIS_URL}
 else:
     HUEY["filename"] = str(DATA_DIR / "tasks.sqlite3")
+# Cache: rate-limit counters (API, sign-in). Redis when there is one; else, in production, files under
+# DATA_DIR shared by the gunicorn workers; in development and tests, each process's memory.
+CACHES: dict[str, dict[str, object]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "territoria",
+        }
+    }
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "territoria"}}
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 
+# Sign-in: lockout (django-axes), password-reset e-mail, OpenID Connect (mozilla-django-oidc).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log (accounts.AuditEvent)
+AXES_LOCKOUT_CALLABLE = "territoria.accounts.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "territoria.accounts.signin.client_address"
+AXES_VERBOSE = False  # no banner at every command; failures and lockouts are still logged
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif PRODUCTION:  # no mail server: nothing is sent, the reset page says so, the log warns (accounts/checks.py)
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_HOST) or not PRODUCTION
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+EMAIL_TIMEOUT = 15
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("territoria.accounts.oidc.OidcBackend")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 15
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts, styles, images and requests from this site only, nothing inline, no frames.
+# Pages drawing Vega charts allow 'unsafe-eval' (Vega compiles its expressions); embed pages allow the
+# TERRITORIA_EMBED_ORIGINS as frame ancestors: both through territoria/web/security.py decorators.
+_TILES_ORIGIN = re.match(r"https?://[^/{]+", MAP_TILES_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *([_TILES_ORIGIN[0]] if _TILES_ORIGIN else [])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "territoria.access"
     label = "access"
     verbose_name = _("Politique d'accès")
+
+    def ready(self) -> None:
+        from territoria.access import signals
+
+        signals.connect()

@@ -1,5 +1,6 @@
 """Public face of the access policy (see policy.py)."""
 
+from territoria.access.grants import GrantRefused, can_share, find_person, give, grants_of, groups_for, take_back
 from territoria.access.policy import (
     LISTED,
     Visibility,
@@ -14,6 +15,13 @@ from territoria.access.policy import (
 )
 
 __all__ = [
+    "GrantRefused",
+    "can_share",
+    "find_person",
+    "give",
+    "grants_of",
+    "groups_for",
+    "take_back",
     "LISTED",
     "Visibility",
     "can_edit",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from territoria.accounts.models import AuditEvent
@@ -12,10 +14,17 @@ Action = AuditEvent.Action
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as Django sees it (behind a proxy, configure the proxy to set REMOTE_ADDR)."""
+    """The client's address: behind the TLS proxy (TERRITORIA_BEHIND_TLS_PROXY), the one it appended to
+    X-Forwarded-For, else REMOTE_ADDR; None when neither is a valid address."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or ""
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        address = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip() or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def audit(

@@ -133,7 +133,7 @@ class Referent(models.Model):
         return f"{self.name} — {self.service}" if self.service else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:referent", args=[self.pk])
+        return reverse("referent", args=[self.pk])
 
 
 class ApiToken(models.Model):

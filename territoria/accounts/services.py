@@ -5,14 +5,25 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from territoria.accounts import tokens as _tokens
 from territoria.accounts.audit import audit
-from territoria.accounts.models import AuditEvent, Group, Membership, Organisation, Referent
+from territoria.accounts.audit_signals import acting
+from territoria.accounts.models import ApiToken, AuditEvent, Group, Membership, Organisation, Referent
 
 __all__ = [
     "AnyUser",
+    "ApiToken",
+    "TokenLimitReached",
+    "TokenRefused",
+    "authenticate_token",
+    "create_token",
+    "revoke_token",
+    "tokens_of",
+    "verify_token",
     "AuditEvent",
     "Group",
     "Referent",
+    "acting",
     "audit",
     "group_ids",
     "Membership",
@@ -23,6 +34,15 @@ __all__ = [
 ]
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+# Personal API keys (territoria/accounts/tokens.py): create, check, revoke.
+TokenRefused = _tokens.TokenRefused
+TokenLimitReached = _tokens.TokenLimitReached
+create_token = _tokens.create
+verify_token = _tokens.verify
+authenticate_token = _tokens.authenticate
+revoke_token = _tokens.revoke
+tokens_of = _tokens.tokens_of
 
 
 def organisations() -> QuerySet[Organisation]:

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territoria.access import services as access
-from territoria.accounts.services import Organisation
+from territoria.access.admin import GrantInline
+from territoria.accounts.admin import ActingAdminMixin
+from territoria.accounts.services import Organisation, Referent
 from territoria.catalog import services
 from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
 
@@ -53,14 +55,14 @@ class ResourceInline(admin.StackedInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(ActingAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "visibility", "published", "modified"]
     list_filter = ["visibility", "organisation", "themes", "licence", "frequency"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "keywords"]
     date_hierarchy = "modified"
-    inlines = [ResourceInline]
+    inlines = [ResourceInline, GrantInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
@@ -92,7 +94,7 @@ class DatasetAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Contact"), {"fields": ["contact_name", "contact_email"]}),
+        (_("Contact"), {"fields": ["contact_name", "contact_email", "referent"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Dataset]:
@@ -103,6 +105,10 @@ class DatasetAdmin(admin.ModelAdmin):
             allowed = access.editable_organisations(request.user)
             if allowed is not None:
                 kwargs["queryset"] = Organisation.objects.filter(pk__in=allowed)
+        if db_field.name == "referent":
+            allowed = access.editable_organisations(request.user)
+            if allowed is not None:
+                kwargs["queryset"] = Referent.objects.filter(organisation_id__in=allowed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Dataset, form: Any, change: bool) -> None:
@@ -119,13 +125,18 @@ class DatasetAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publier les jeux sélectionnés"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
-        editable = [d.pk for d in queryset if access.can_edit(request.user, d)]
-        queryset.filter(pk__in=editable, published__isnull=True).update(published=timezone.now())
+        now = timezone.now()
+        for dataset in queryset.filter(published__isnull=True):
+            if access.can_edit(request.user, dataset):
+                dataset.published = now
+                dataset.save(update_fields=["published"])  # one by one: the audit log records each
 
     @admin.action(description=_("Dépublier (repasser en brouillon)"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
-        editable = [d.pk for d in queryset if access.can_edit(request.user, d)]
-        queryset.filter(pk__in=editable).update(published=None)
+        for dataset in queryset.filter(published__isnull=False):
+            if access.can_edit(request.user, dataset):
+                dataset.published = None
+                dataset.save(update_fields=["published"])  # one by one: the audit log records each
 
 
 @admin.register(Theme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -11,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from territoria.access import services as access
-from territoria.accounts.services import AnyUser, Organisation
+from territoria.accounts.services import AnyUser, Organisation, acting
 from territoria.catalog import search
 from territoria.catalog.facets import FACETS, Facet, FacetValue
 from territoria.catalog.models import Dataset, Keyword, Licence, Resource, TableSchema, Theme
@@ -42,7 +43,7 @@ def get_dataset(slug: str) -> Dataset:
 
 def get_visible_dataset(user: AnyUser, slug: str) -> Dataset | None:
     dataset = (
-        Dataset.objects.select_related("organisation", "licence", "table_schema")
+        Dataset.objects.select_related("organisation", "licence", "table_schema", "referent")
         .prefetch_related("themes", "keywords", "resources")
         .filter(slug=slug)
         .first()
@@ -149,9 +150,14 @@ def save_dataset(
     themes: list[str] = (),  # type: ignore[assignment]
     keywords: list[str] = (),  # type: ignore[assignment]
     table_schema: dict[str, str] | None = None,
+    actor: AnyUser | None = None,
     **fields: object,
 ) -> Dataset:
-    """Create or update a dataset by slug; ``licence`` is an identifier, ``themes`` EU theme codes."""
+    """Create or update a dataset by slug; ``licence`` is an identifier, ``themes`` EU theme codes.
+
+    A change of visibility or published state is written to the audit log (access/signals.py), in the
+    name of ``actor`` when given, else of whoever the enclosing ``acting()`` block names.
+    """
     defaults: dict[str, object] = {
         **fields,
         "organisation": organisation,
@@ -161,7 +167,8 @@ def save_dataset(
         defaults["table_schema"], _created = TableSchema.objects.update_or_create(
             name=table_schema["name"], defaults={k: v for k, v in table_schema.items() if k != "name"}
         )
-    with transaction.atomic(), search.deferred():
+    who = acting(actor=actor) if actor is not None else nullcontext()
+    with transaction.atomic(), search.deferred(), who:
         dataset, _created = Dataset.objects.update_or_create(slug=slug, defaults=defaults)
         dataset.themes.set(Theme.objects.filter(code__in=themes))
         dataset.keywords.set([Keyword.objects.get_or_create(name=name)[0] for name in keywords])

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territoria.access.services import Visibility
+from territoria.accounts.services import AnyUser, AuditEvent, audit
 from territoria.catalog.models import Dataset, Version
 
 
@@ -43,9 +45,22 @@ def check_publishable(dataset: Dataset, version: Version) -> None:
         )
 
 
-def publish_version(dataset: Dataset, version: Version) -> None:
-    """Point the dataset at ``version`` (also how a rollback is done). Nothing else changes."""
+def publish_version(
+    dataset: Dataset,
+    version: Version,
+    *,
+    request: HttpRequest | None = None,
+    actor: AnyUser | None = None,
+) -> None:
+    """Point the dataset at ``version`` (also how a rollback is done). Nothing else changes.
+
+    The audit log records who did it: ``request``'s user or ``actor``, else whoever created the version
+    (an ingestion asked to publish at the end).
+    """
     check_publishable(dataset, version)
+    previous_id = Dataset.objects.filter(pk=dataset.pk).values_list("published_version_id", flat=True).first()
+    previous = Version.objects.filter(pk=previous_id).values_list("number", flat=True).first() if previous_id else None
+    first_publication = dataset.published is None
     now = timezone.now()
     Dataset.objects.filter(pk=dataset.pk).update(
         published_version=version, modified=now, published=dataset.published or now
@@ -53,6 +68,20 @@ def publish_version(dataset: Dataset, version: Version) -> None:
     dataset.published_version = version
     dataset.modified = now
     dataset.published = dataset.published or now
+    if request is None and actor is None and version.created_by_id is not None:
+        actor = version.created_by
+    audit(
+        AuditEvent.Action.PUBLISH,
+        request=request,
+        actor=actor,
+        target=dataset.slug,
+        organisation_id=dataset.organisation_id,
+        dataset=dataset.slug,
+        version=version.number,
+        previous_version=previous,
+        rollback=True if previous is not None and version.number < previous else None,
+        first_publication=True if first_publication else None,
+    )
 
 
 def justify_pii(version: Version, justification: str) -> None:

@@ -17,7 +17,7 @@ from territoria.access import services as access
 from territoria.accounts import services as accounts
 from territoria.catalog import services
 from territoria.catalog.facets import FACETS, FacetValue
-from territoria.catalog.models import Resource
+from territoria.catalog.models import Dataset, Resource
 
 PAGE_SIZE = 20
 SORTS = {
@@ -75,12 +75,28 @@ def dataset(request: HttpRequest, slug: str) -> HttpResponse:
         "issue_counts": {s: sum(1 for i in issues if i.get("severity") == s) for s in ("error", "warning", "info")},
         "can_edit": editable,
         "can_read_data": access.can_read_data(request.user, found),
+        "can_share": access.can_share(request.user, found),
         "versions": services.versions_of(found) if editable else [],
         "preview_columns_json": json.dumps(
             [{"name": c["name"], "label": c["label"]} for c in (version.columns if version else [])][:30]
         ),
     }
     return render(request, "catalog/dataset.html", context)
+
+
+def _audit_download(request: HttpRequest, dataset: Dataset, resource: Resource) -> None:
+    """Downloads of data that is not public (restricted, internal, metadata-only, draft) go to the audit log."""
+    if dataset.visibility == access.Visibility.PUBLIC and dataset.published is not None:
+        return
+    accounts.audit(
+        accounts.AuditEvent.Action.DOWNLOAD,
+        request=request,
+        target=dataset.slug,
+        organisation_id=dataset.organisation_id,
+        dataset=dataset.slug,
+        resource=resource.pk,
+        file=(resource.file_name or resource.url)[:200],
+    )
 
 
 @require_GET
@@ -95,12 +111,14 @@ def download(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
         raise Http404(_("Aucune ressource à cette adresse."))
     if resource.kind == Resource.Kind.LINK:
         services.record_download(found)
+        _audit_download(request, found, resource)
         return redirect(resource.url)
     try:
         stream = resource.open()
     except (FileNotFoundError, ValueError):
         raise Http404(_("Le fichier de cette ressource est introuvable.")) from None
     services.record_download(found)
+    _audit_download(request, found, resource)
     response = FileResponse(stream, as_attachment=True, filename=resource.file_name or f"resource-{resource.pk}")
     if resource.media_type:
         response["Content-Type"] = resource.media_type

@@ -157,7 +157,7 @@ def publish(request: HttpRequest, dataset_id: str, number: int) -> JsonResponse:
     try:
         if justification:
             catalog.justify_pii(found, justification)
-        catalog.publish_version(dataset, found)
+        catalog.publish_version(dataset, found, request=request)
     except catalog.PublicationRefused as refused:
         raise ApiError(refused.message, parameter="number", status=409, error_code="PublicationRefused") from None
     return _json(version_json(found, published=True, full=False))

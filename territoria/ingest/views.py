@@ -69,7 +69,7 @@ def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         if justification:
             catalog.justify_pii(version, justification)
-        catalog.publish_version(dataset, version)
+        catalog.publish_version(dataset, version, request=request)
     except catalog.PublicationRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -7,11 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from territoria import __version__
+from territoria.accounts import openapi as accounts_openapi
+from territoria.catalog import access_openapi
 from territoria.catalog import openapi as catalog_openapi
 from territoria.ingest import openapi as ingest_openapi
 from territoria.records import openapi as records_openapi
+from territoria.viz import openapi as viz_openapi
 
-PARTS = [catalog_openapi, ingest_openapi, records_openapi]
+PARTS = [catalog_openapi, access_openapi, ingest_openapi, records_openapi, viz_openapi, accounts_openapi]
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -50,7 +53,10 @@ def document(request: HttpRequest) -> dict[str, Any]:
         },
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
         "paths": paths,
+        # Optional: without a key the API serves public data; with one, what its owner may read or write.
+        "security": [{}, {"apikey": []}],
         "components": {
+            "securitySchemes": accounts_openapi.SECURITY_SCHEMES,
             "schemas": schemas,
             "responses": {
                 "BadRequest": error(

@@ -9,11 +9,13 @@ GET /api/explore/v2.1/catalog/datasets/{dataset_id}/exports/{format}
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import math
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from territoria.access.services import Visibility
+from territoria.accounts.services import AuditEvent, audit
+from territoria.catalog.models import Dataset
 from territoria.lib import odsql
 from territoria.records import compiler, engine
 from territoria.records.services import visible_version
@@ -100,6 +105,32 @@ def _query(params: QueryDict, *, group_by: bool = True) -> compiler.Query:
     )
 
 
+AUDIT_VALUE_MAX = 200  # characters kept of each query parameter in the audit log
+AUDIT_SECRET_PARAMS = {"apikey"}
+
+
+def _audit(request: HttpRequest, dataset: Dataset, action: str, endpoint: str, **extra: Any) -> None:
+    """One audit event per request that reads data which is not public (drafts included)."""
+    if dataset.visibility == Visibility.PUBLIC and dataset.published is not None:
+        return
+    query: dict[str, Any] = {}
+    for key, values in request.GET.lists():
+        if key in AUDIT_SECRET_PARAMS:
+            continue
+        kept = [value[:AUDIT_VALUE_MAX] for value in values[:10]]
+        query[key[:50]] = kept[0] if len(kept) == 1 else kept
+    audit(
+        action,
+        request=request,
+        target=dataset.slug,
+        organisation_id=dataset.organisation_id,
+        dataset=dataset.slug,
+        endpoint=endpoint,
+        query=query or None,
+        **extra,
+    )
+
+
 def _start(request: HttpRequest, allowed: set[str]) -> QueryDict:
     params = request.GET
     reject_unknown(params, allowed)
@@ -121,7 +152,7 @@ def records(request: HttpRequest, dataset_id: str) -> JsonResponse:
                 % {"max": MAX_OFFSET},
                 parameter="offset",
             )
-        _dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = visible_version(request.user, dataset_id)
         try:
             compiled = compiler.compile_query(
                 version.columns, str(version.data_path()), _query(params), limit=limit, offset=offset
@@ -130,9 +161,10 @@ def records(request: HttpRequest, dataset_id: str) -> JsonResponse:
             raise _odsql_error(error) from None
         try:
             results = engine.fetch(compiled)
-            total = engine.count(compiled)
+            total = engine.total(compiled, len(results))
         except engine.EngineError:
             raise _engine_error() from None
+        _audit(request, dataset, AuditEvent.Action.API_READ, "records", version=version.number)
         return _json({"total_count": total, "results": results})
 
 
@@ -141,7 +173,7 @@ def record(request: HttpRequest, dataset_id: str, record_id: str) -> JsonRespons
     params = request.GET
     with translation.override(_lang(params)):
         _start(request, COMMON)
-        _dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = visible_version(request.user, dataset_id)
         missing = NotFound(_("Aucun enregistrement « %(id)s ».") % {"id": record_id[:40]}, parameter="record_id")
         if not re.fullmatch(r"[0-9]{1,19}", record_id) or int(record_id) > MAX_RECORD_ID:
             raise missing
@@ -152,6 +184,7 @@ def record(request: HttpRequest, dataset_id: str, record_id: str) -> JsonRespons
             raise _engine_error() from None
         if not rows:
             raise missing
+        _audit(request, dataset, AuditEvent.Action.API_READ, "record", version=version.number, record_id=record_id)
         return _json(rows[0])
 
 
@@ -160,12 +193,14 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
     params = request.GET
     with translation.override(_lang(params)):
         _start(request, FACET_PARAMS)
-        _dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = visible_version(request.user, dataset_id)
         columns = version.columns
         allowed = [c["name"] for c in columns if c.get("type") in compiler.FACET_TYPES and c["name"] != "_row"]
         names = params.getlist("facet") or allowed
         query = _query(params, group_by=False)
         refined = {(r.facet, r.value) for r in _parsed_refines(query.refine)}
+        conditions = bool(query.where.strip() or query.refine or query.exclude)
+        path = str(version.data_path())
         body: list[dict[str, Any]] = []
         for name in names:
             if name not in allowed:
@@ -175,11 +210,12 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
                     parameter="facet",
                 )
             try:
-                sql, sql_params = compiler.compile_facet(columns, str(version.data_path()), query, name, FACET_TOP)
+                sql, sql_params = compiler.compile_facet(columns, path, query, name, FACET_TOP)
             except odsql.OdsqlError as error:
                 raise _odsql_error(error) from None
             try:
-                rows = engine.raw(sql, sql_params)
+                # Without conditions the counts are the version's own: computed once per file, then kept.
+                rows = engine.facet_rows(sql, sql_params, path, conditions)
             except engine.EngineError:
                 raise _engine_error() from None
             values = []
@@ -196,6 +232,7 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
                     }
                 )
             body.append({"name": name, "facets": values})
+        _audit(request, dataset, AuditEvent.Action.API_READ, "facets", version=version.number)
         return _json({"links": [], "facets": body})
 
 
@@ -237,37 +274,90 @@ def protect_cell(value: Any) -> str:
     return text
 
 
-def _csv_lines(names: list[str], rows: Iterator[dict[str, Any]], delimiter: str, bom: bool) -> Iterator[bytes]:
+def _cell_function(convert: Callable[[Any], Any] | None, sql_type: str) -> Callable[[Any], Any] | None:
+    """A function equal to ``protect_cell(to_json(value))`` for one column's values, as the csv module writes
+    them (None: the value as it is; the csv module writes None as an empty cell, numbers with ``repr``)."""
+    if sql_type == "VARCHAR" and convert is None:
+        return _protect_text
+    if sql_type in engine.UNCHANGED_TYPES and sql_type != "BOOLEAN":
+        return None
+    if sql_type in {"DOUBLE", "FLOAT"}:
+        return convert
+    if sql_type == engine.GEO_POINT_SQL:
+        return _geo_point_cell
+    if sql_type in engine.TEMPORAL_TYPES:
+        return _temporal_cell
+    if convert is None:
+        return protect_cell
+    return lambda value: protect_cell(convert(value))
+
+
+def _protect_text(value: str | None) -> str | None:
+    if value is not None and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _temporal_cell(value: Any) -> str:
+    """``protect_cell(to_json(value))`` of a date or time: ISO text, which never starts like a formula."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return protect_cell(engine.to_json(value))
+
+
+def _json_number(value: float | None) -> str:
+    return "null" if value is None or not math.isfinite(value) else repr(value)
+
+
+def _geo_point_cell(value: Any) -> str:
+    """``protect_cell(to_json(point))``, i.e. ``json.dumps({"lon": …, "lat": …})``, without the encoder's cost."""
+    if isinstance(value, dict) and value.keys() == {"lon", "lat"}:
+        lon, lat = value["lon"], value["lat"]
+        if (lon is None or type(lon) is float) and (lat is None or type(lat) is float):
+            return '{"lon": ' + _json_number(lon) + ', "lat": ' + _json_number(lat) + "}"
+    return protect_cell(engine.to_json(value))
+
+
+def _csv_lines(compiled: compiler.Compiled, rows: engine.Stream, delimiter: str, bom: bool) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([protect_cell(n) for n in names])
+    writer.writerow([protect_cell(n) for n in compiled.names])
     yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
-    batch = 0
     buffer.seek(0)
     buffer.truncate()
-    for row in rows:
-        writer.writerow([protect_cell(row.get(n)) for n in names])
-        batch += 1
-        if batch >= 500:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-            batch = 0
-    if buffer.getvalue():
+    convert_all = engine.converters(compiled, rows.sql_types)
+    types = rows.sql_types if len(rows.sql_types) == len(convert_all) else ["?"] * len(convert_all)
+    cells = [
+        (index, function)
+        for index, (convert, sql_type) in enumerate(zip(convert_all, types, strict=True))
+        if (function := _cell_function(convert, sql_type)) is not None
+    ]
+    start = 1 if compiled.has_id else 0
+    width = len(compiled.names)
+    for chunk in rows.chunks:
+        # Column by column: each conversion maps over one column of the chunk.
+        columns: list[Iterable[Any]] = list(zip(*chunk, strict=True))[start : start + width]
+        for index, function in cells:
+            columns[index] = map(function, columns[index])
+        writer.writerows(zip(*columns, strict=True))
         yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
 
 
-def _json_lines(rows: Iterator[dict[str, Any]], array: bool) -> Iterator[bytes]:
+def _json_lines(compiled: compiler.Compiled, rows: engine.Stream, array: bool) -> Iterator[bytes]:
+    """One JSON object per row (a JSON array, or one per line), written a chunk of rows at a time."""
+    make = engine.row_maker(compiled, rows.sql_types)
+    first = True
     if array:
         yield b"["
-    first = True
-    for row in rows:
-        text = json.dumps(row, ensure_ascii=False)
+    for chunk in rows.chunks:
+        texts = [json.dumps(make(row), ensure_ascii=False) for row in chunk]
         if array:
-            yield ((b"" if first else b",") + text.encode("utf-8"))
+            yield (("" if first else ",") + ",".join(texts)).encode("utf-8")
         else:
-            yield (text + "\n").encode("utf-8")
-        first = False
+            yield ("\n".join(texts) + "\n").encode("utf-8")
+        first = first and not texts
     if array:
         yield b"]"
 
@@ -293,14 +383,15 @@ def export(request: HttpRequest, dataset_id: str, format: str) -> StreamingHttpR
         except odsql.OdsqlError as error:
             raise _odsql_error(error) from None
         try:
-            rows = engine.stream(compiled)
+            rows = engine.stream_raw(compiled)
         except engine.EngineError:
             raise _engine_error() from None
         content: Iterator[bytes]
         if format == "csv":
-            content = _csv_lines(compiled.names, rows, delimiter, bom)
+            content = _csv_lines(compiled, rows, delimiter, bom)
         else:
-            content = _json_lines(rows, array=format == "json")
+            content = _json_lines(compiled, rows, array=format == "json")
+        _audit(request, dataset, AuditEvent.Action.DOWNLOAD, "exports", version=version.number, format=format)
         response = StreamingHttpResponse(content, content_type=EXPORT_FORMATS[format])
         response["Content-Disposition"] = f'attachment; filename="{dataset.slug}.{format}"'
         return response

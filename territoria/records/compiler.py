@@ -57,7 +57,12 @@ SQL = tuple[str, list[Any]]
 
 @dataclass
 class Compiled:
-    """A query ready for the engine: the data query, the count query, and output names."""
+    """A query ready for the engine: the data query, the count query, and output names.
+
+    When rows come in ``_id`` order (no order_by, no aggregate), ``window_sql`` is the same query restricted to
+    ``_row > ? AND _row <= ?``; those two parameters sit at ``window_at`` and ``window_at + 1`` of
+    ``window_params`` (set by the engine). See engine.py for how windows are used.
+    """
 
     sql: str
     params: list[Any]
@@ -66,6 +71,13 @@ class Compiled:
     names: list[str]  # output name of each SQL column c0, c1... (after the row id when has_id)
     has_id: bool
     types: list[str | None] = field(default_factory=list)
+    path: str = ""  # the version's Parquet file
+    limit: int | None = None
+    offset: int = 0
+    filtered: bool = False  # where, refine or exclude restrict the rows
+    window_sql: str = ""
+    window_params: list[Any] = field(default_factory=list)
+    window_at: int = -1
 
 
 def _error(clause: str, reason: str, node: Node | None = None, expected: Sequence[str] = ()) -> odsql.OdsqlError:
@@ -409,6 +421,7 @@ def compile_query(
     """Compile a records query; raises OdsqlError for anything not understood or not allowed."""
     compiler = Compiler(columns)
     where, where_params = where_clause(compiler, query)
+    filtered = bool(where)
     source = "read_parquet(?)"
 
     group_items: list[GroupItem] = list(odsql.parse_group_by(query.group_by)) if query.group_by.strip() else []
@@ -506,7 +519,18 @@ def compile_query(
     else:
         count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
         count_params = [path, *where_params]
-    return Compiled(sql, params, count_sql, count_params, names, has_id, types)
+    compiled = Compiled(
+        sql, params, count_sql, count_params, names, has_id, types, path, limit, offset if limit is not None else 0
+    )
+    compiled.filtered = filtered
+    if has_id and not group_sql and order_parts == [("_id ASC", [])]:
+        # The same rows restricted to a range of row numbers (bounds set by the engine).
+        conditions = f" WHERE ({where.removeprefix(' WHERE ')}) AND" if where else " WHERE"
+        window = f"{conditions} {ROW_ID} > ? AND {ROW_ID} <= ?"
+        compiled.window_sql = f"SELECT {select_sql} FROM {source}{window}{order_clause}{page}"  # noqa: S608
+        compiled.window_params = [*select_params, path, *where_params, None, None, *order_params, *page_params]
+        compiled.window_at = len(select_params) + 1 + len(where_params)
+    return compiled
 
 
 def _check_grouped(compiler: Compiler, node: Node) -> None:

@@ -1,4 +1,22 @@
-"""A small DuckDB runner: one connection per thread, bounded resources, JSON-ready rows."""
+"""A small DuckDB runner: one connection per thread, bounded resources, JSON-ready rows.
+
+A published version is an immutable Parquet file stored under its SHA-256, so what is learnt about one file
+stays true for as long as the file exists. The runner keeps, per process and bounded:
+
+- the file's facts (row count, smallest and largest ``_row``), read from the Parquet statistics;
+- the answers of facet queries without conditions (the dataset page asks them on every visit);
+- DuckDB's own Parquet metadata cache (footers are parsed once per file, not once per query).
+
+Cache keys hold the file's path, size and modification time: a new published version is a new file,
+hence new keys; nothing is ever served from another file's entries.
+
+Pages in ``_id`` order are read through **row windows** when the compiler offers one: the same query
+restricted to ``_row <= bound`` first. Parquet statistics let DuckDB skip the row groups beyond the bound, so
+the first page reads one row group instead of sorting every row. A window answer is used only when it
+holds a full page, which proves it is the answer (every row outside the window comes after it); otherwise
+the bound grows, and the last resort is the unrestricted query. Exports walk the file window after window,
+in ``_id`` order, so that memory holds one window, never the whole result.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +25,12 @@ import decimal
 import json
 import logging
 import math
+import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -23,8 +44,15 @@ CONFIG = {
     "memory_limit": "512MB",
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
+    "preserve_insertion_order": True,
 }
 CHUNK = 1000
+# Row windows: first bound for a filtered page (× the rows it needs), growth, attempts before the full query.
+WINDOW_FILTERED_START = 32
+WINDOW_GROWTH = 16
+WINDOW_ATTEMPTS = 3
+EXPORT_WINDOW = 100_000  # rows of _row range per export window
+CACHE_ENTRIES = 512
 
 
 class EngineError(Exception):
@@ -35,8 +63,85 @@ def connection() -> duckdb.DuckDBPyConnection:
     con: duckdb.DuckDBPyConnection | None = getattr(_local, "con", None)
     if con is None:
         con = duckdb.connect(":memory:", config=CONFIG)  # type: ignore[arg-type]
+        con.execute("SET parquet_metadata_cache = true")  # files are immutable: parse each footer once
         _local.con = con
     return con
+
+
+# --- Per-file caches ---------------------------------------------------------------------------------------
+
+
+class _Lru:
+    """A small thread-safe LRU mapping."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_facts = _Lru(CACHE_ENTRIES)
+_facets = _Lru(CACHE_ENTRIES * 2)
+
+
+def clear_caches() -> None:
+    _facts.clear()
+    _facets.clear()
+
+
+def file_key(path: str) -> tuple[str, int, int] | None:
+    """The identity of a file's content: path, size, modification time (None when it cannot be read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (path, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    rows: int
+    min_row: int | None
+    max_row: int | None
+
+
+def file_facts(path: str) -> FileFacts | None:
+    """Row count and ``_row`` bounds of a version's file, from its Parquet statistics; cached per file."""
+    key = file_key(path)
+    if key is None:
+        return None
+    facts: FileFacts | None = _facts.get(key)
+    if facts is None:
+        row = _execute(connection(), "SELECT count(*), min(_row), max(_row) FROM read_parquet(?)", [path]).fetchone()
+        if row is None:
+            return None
+        facts = FileFacts(int(row[0]), row[1], row[2])
+        _facts.put(key, facts)
+    return facts
+
+
+# --- Values ------------------------------------------------------------------------------------------------
 
 
 def to_json(value: Any, kind: str | None = None) -> Any:
@@ -69,15 +174,91 @@ def to_json(value: Any, kind: str | None = None) -> Any:
     return str(value)
 
 
-def _row_dict(compiled: Compiled, row: tuple[Any, ...]) -> dict[str, Any]:
+# SQL types whose Python values to_json() returns unchanged (text only when it is not a geo_shape).
+UNCHANGED_TYPES = {
+    "BIGINT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "UBIGINT",
+    "UINTEGER",
+    "USMALLINT",
+    "UTINYINT",
+    "BOOLEAN",
+}
+TEMPORAL_TYPES = {"DATE", "TIMESTAMP", "TIME", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS"}
+TEMPORAL_TYPES.add("TIMESTAMP_S")
+
+
+def _finite(value: Any) -> Any:
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    return to_json(value)
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return to_json(value)
+
+
+GEO_POINT_SQL = "STRUCT(lon DOUBLE, lat DOUBLE)"
+
+
+def _geo_point(value: Any) -> Any:
+    if isinstance(value, dict) and value.keys() == {"lon", "lat"}:
+        return {"lon": _finite(value["lon"]), "lat": _finite(value["lat"])}
+    return to_json(value)
+
+
+def _converter(sql_type: str, kind: str | None) -> Callable[[Any], Any] | None:
+    """A function equal to ``to_json(value, kind)`` for every value of ``sql_type``; None when it is identity."""
+    if sql_type in UNCHANGED_TYPES or (sql_type == "VARCHAR" and kind != "geo_shape"):
+        return None
+    if sql_type in {"DOUBLE", "FLOAT"}:
+        return _finite
+    if sql_type in TEMPORAL_TYPES:
+        return _iso
+    if sql_type == GEO_POINT_SQL:
+        return _geo_point
+    return lambda value: to_json(value, kind)
+
+
+def result_types(compiled: Compiled, description: list[Any] | None) -> list[str]:
+    """The SQL type of each output column of a result, after ``_id``."""
+    return [str(d[1]) for d in (description or [])][1 if compiled.has_id else 0 :]
+
+
+def converters(compiled: Compiled, sql_types: list[str]) -> list[Callable[[Any], Any] | None]:
+    """Per output column, a function equal to ``to_json(value, kind)`` for its values (None: unchanged)."""
+    names = compiled.names
+    kinds = compiled.types or [None] * len(names)
+    if len(sql_types) != len(names):  # not expected; the generic conversion is always right
+        sql_types = ["?"] * len(names)
+    return [_converter(t, k) for t, k in zip(sql_types, kinds, strict=False)]
+
+
+def row_maker(compiled: Compiled, sql_types: list[str]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    """Turn one result tuple into the answer's dict; conversions chosen once per query from the result types."""
     start = 1 if compiled.has_id else 0
-    types = compiled.types or [None] * len(compiled.names)
-    result: dict[str, Any] = {}
-    if compiled.has_id:
-        result["_id"] = row[0]
-    for name, kind, value in zip(compiled.names, types, row[start:], strict=False):
-        result[name] = to_json(value, kind)
-    return result
+    names = list(compiled.names)
+    convert_all = converters(compiled, sql_types)
+    pairs = list(zip(names, convert_all, strict=False))
+    if all(c is None for c in convert_all):
+        if compiled.has_id:
+            return lambda row: {"_id": row[0], **dict(zip(names, row[1:], strict=False))}
+        return lambda row: dict(zip(names, row, strict=False))
+
+    def make(row: tuple[Any, ...]) -> dict[str, Any]:
+        result: dict[str, Any] = {"_id": row[0]} if compiled.has_id else {}
+        for (name, convert), value in zip(pairs, row[start:], strict=False):
+            result[name] = value if convert is None else convert(value)
+        return result
+
+    return make
+
+
+# --- Queries -----------------------------------------------------------------------------------------------
 
 
 def _execute(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> duckdb.DuckDBPyConnection:
@@ -88,9 +269,42 @@ def _execute(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> 
         raise EngineError(type(error).__name__) from None
 
 
+def _window_params(compiled: Compiled, low: int, high: int) -> list[Any]:
+    params = list(compiled.window_params)
+    params[compiled.window_at] = low
+    params[compiled.window_at + 1] = high
+    return params
+
+
+def _window_bounds(compiled: Compiled) -> Iterator[int]:
+    """Upper ``_row`` bounds worth trying for a page in ``_id`` order (none when the file is not known)."""
+    if not compiled.window_sql or not compiled.limit or not compiled.path:
+        return
+    facts = file_facts(compiled.path)
+    if facts is None or facts.max_row is None or facts.min_row is None:
+        return
+    # Without conditions, rows numbered without gaps hold the page in exactly the first ``need`` numbers.
+    span = (compiled.offset + compiled.limit) * (WINDOW_FILTERED_START if compiled.filtered else 1)
+    for _ in range(WINDOW_ATTEMPTS):
+        bound = facts.min_row - 1 + span
+        if bound >= facts.max_row:
+            return  # the window would be the whole file: the plain query is the same, without the extra filter
+        yield bound
+        span *= WINDOW_GROWTH
+
+
 def fetch(compiled: Compiled) -> list[dict[str, Any]]:
-    rows = _execute(connection(), compiled.sql, compiled.params).fetchall()
-    return [_row_dict(compiled, row) for row in rows]
+    con = connection()
+    for bound in _window_bounds(compiled):
+        result = _execute(con, compiled.window_sql, _window_params(compiled, 0, bound))
+        rows = result.fetchall()
+        if len(rows) == compiled.limit:  # a full page inside the window: no row outside can come before it
+            make = row_maker(compiled, result_types(compiled, result.description))
+            return [make(row) for row in rows]
+    result = _execute(con, compiled.sql, compiled.params)
+    rows = result.fetchall()
+    make = row_maker(compiled, result_types(compiled, result.description))
+    return [make(row) for row in rows]
 
 
 def count(compiled: Compiled) -> int:
@@ -98,37 +312,107 @@ def count(compiled: Compiled) -> int:
     return int(row[0]) if row else 0
 
 
+def total(compiled: Compiled, fetched: int) -> int:
+    """The total count of a records query whose page held ``fetched`` rows, without counting when it is known.
+
+    A page that is not full ends the results; a query without conditions over the rows counts the file's rows.
+    """
+    limit = compiled.limit
+    if limit is not None and fetched < limit and (fetched or compiled.offset == 0):
+        return compiled.offset + fetched
+    if compiled.has_id and not compiled.filtered and compiled.path:
+        facts = file_facts(compiled.path)
+        if facts is not None:
+            return facts.rows
+    return count(compiled)
+
+
 def raw(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     return _execute(connection(), sql, params).fetchall()
 
 
-def stream(compiled: Compiled) -> Iterator[dict[str, Any]]:
+def facet_rows(sql: str, params: list[Any], path: str, conditions: bool) -> list[tuple[Any, ...]]:
+    """A facet query's rows; without conditions, computed once per file and kept (the file never changes)."""
+    key = file_key(path) if not conditions else None
+    if key is None:
+        return raw(sql, params)
+    cache_key = (key, sql, tuple(params))
+    rows: list[tuple[Any, ...]] | None = _facets.get(cache_key)
+    if rows is None:
+        rows = raw(sql, params)
+        _facets.put(cache_key, rows)
+    return list(rows)
+
+
+@dataclass
+class Stream:
+    """An export's rows as they come from DuckDB: result tuples (``_id`` first when the query has it), in
+    chunks, with the SQL type of each output column (after ``_id``)."""
+
+    sql_types: list[str]
+    chunks: Iterator[list[tuple[Any, ...]]]
+
+
+def stream_raw(compiled: Compiled) -> Stream:
     """Rows in chunks from a cursor of their own: constant memory, any number of rows.
 
-    The query runs now, so that a failure is an error answer and not a broken download.
+    The (first) query runs now, so that a failure is an error answer and not a broken download. In ``_id``
+    order, the file is read window after window of ``_row`` numbers: each window is sorted alone.
     """
+    windows = _export_windows(compiled)
     cursor = connection().cursor()
     try:
-        result = _execute(cursor, compiled.sql, compiled.params)
+        if windows:
+            result = _execute(cursor, compiled.window_sql, _window_params(compiled, *windows[0]))
+        else:
+            result = _execute(cursor, compiled.sql, compiled.params)
     except EngineError:
         cursor.close()
         raise
-    return _chunks(compiled, cursor, result)
+    start = 1 if compiled.has_id else 0
+    sql_types = [str(d[1]) for d in (result.description or [])][start:]
+    return Stream(sql_types, _chunks(compiled, cursor, result, windows[1:]))
+
+
+def stream(compiled: Compiled) -> Iterator[dict[str, Any]]:
+    """The rows of :func:`stream_raw` as the answer's dicts."""
+    raw_stream = stream_raw(compiled)
+    make = row_maker(compiled, raw_stream.sql_types)
+    return (make(row) for chunk in raw_stream.chunks for row in chunk)
+
+
+def _export_windows(compiled: Compiled) -> list[tuple[int, int]]:
+    if not compiled.window_sql or compiled.limit is not None or not compiled.path:
+        return []
+    facts = file_facts(compiled.path)
+    if facts is None or facts.min_row is None or facts.max_row is None:
+        return []
+    if facts.max_row - facts.min_row < EXPORT_WINDOW:
+        return []
+    low = facts.min_row - 1
+    return [(start, start + EXPORT_WINDOW) for start in range(low, facts.max_row, EXPORT_WINDOW)]
 
 
 def _chunks(
-    compiled: Compiled, cursor: duckdb.DuckDBPyConnection, result: duckdb.DuckDBPyConnection
-) -> Iterator[dict[str, Any]]:
+    compiled: Compiled,
+    cursor: duckdb.DuckDBPyConnection,
+    result: duckdb.DuckDBPyConnection,
+    windows: list[tuple[int, int]],
+) -> Iterator[list[tuple[Any, ...]]]:
     try:
+        pending = iter(windows)
         while True:
             try:
                 chunk = result.fetchmany(CHUNK)
             except duckdb.Error as error:
                 logger.warning("records export failed: %s", error)
                 raise EngineError(type(error).__name__) from None
-            if not chunk:
+            if chunk:
+                yield chunk
+                continue
+            window = next(pending, None)
+            if window is None:
                 return
-            for row in chunk:
-                yield _row_dict(compiled, row)
+            result = _execute(cursor, compiled.window_sql, _window_params(compiled, *window))
     finally:
         cursor.close()

@@ -27,6 +27,16 @@ def _nul_parameter(request: HttpRequest) -> str | None:
     return None
 
 
+def cors_preflight() -> HttpResponse:
+    """Lets a web page on another site call the API with an API key (sent in Authorization, never with cookies)."""
+    response = HttpResponse(status=204)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
 class ApiErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,6 +50,12 @@ class ApiErrorMiddleware:
                 refused.headers["Access-Control-Allow-Origin"] = "*"
                 return refused
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        if (
+            request.method == "OPTIONS"
+            and is_api_path(request.path)
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META
+        ):
+            return cors_preflight()
         response = self.get_response(request)
         if not is_api_path(request.path):
             return response

@@ -69,7 +69,11 @@ EXPECTED = {
     "org_admin": (ALL, ALL, OWN),
     "reader": (EVERYONE | {"metadata", "restricted"}, EVERYONE | {"restricted"}, set()),
     "grouped": (EVERYONE | {"metadata", "restricted"}, EVERYONE | {"restricted", "metadata"}, set()),
-    "collaborator": (EVERYONE | {"metadata", "restricted-draft"}, EVERYONE | {"restricted-draft"}, {"restricted-draft"}),
+    "collaborator": (
+        EVERYONE | {"metadata", "restricted-draft"},
+        EVERYONE | {"restricted-draft"},
+        {"restricted-draft"},
+    ),
     "superuser": (ALL, ALL, ALL),
 }
 

@@ -20,6 +20,7 @@ from territoria.ingest import pipeline as ingest_pipeline
 from territoria.ingest import services as ingest
 from territoria.portal.demo.content import DATASETS, DEMO_ORGANISATION, PARTNERS
 from territoria.portal.demo.people import ACCOUNTS, DEMO_PASSWORD, GROUPS, REFERENTS, VISIBILITY
+from territoria.viz.demo import load_demo_dashboards
 
 FILES = Path(__file__).parent / "files"
 DEMO_PII_JUSTIFICATION = (
@@ -64,6 +65,7 @@ def load(*, with_data: bool = True) -> dict[str, int]:
     if with_data:
         for spec in DATASETS:
             versions += _ingest_first_file(catalog.get_dataset(spec["slug"]), FILES / spec["files"][0][0])
+        load_demo_dashboards()  # its blocks read the data versions loaded just above
     catalog.optimize_database()
     return {
         "organisations": len(orgs),

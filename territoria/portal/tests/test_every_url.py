@@ -11,17 +11,21 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import NamedTuple
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, path, reverse
 
+from territoria.accounts.models import Referent
+from territoria.accounts.services import create_token
 from territoria.catalog import services
-from territoria.catalog.models import Resource
+from territoria.catalog.models import Keyword, Resource
 from territoria.conftest import check_api_error, client_for
 from territoria.ingest import pipeline
 from territoria.ingest import services as ingest_services
 from territoria.ingest.models import Job
+from territoria.viz.models import Chart
 
 # Small allow-list of what the walker does not visit, with the reason.
 SKIPPED = {
@@ -37,10 +41,14 @@ SLUGS = {
     "restricted": "dossiers-sociaux",
     "draft": "brouillon-velo",
     "other": "arbres-autre-ville",
+    "metadata": "adresses-certification",
 }
+GEO_SLUG = "arbres-en-points"  # a public dataset with points, for the map samples (viz)
 
 # Write endpoints that an empty request cannot satisfy (tested with real bodies in ingest/tests/test_api.py).
 REFUSED_WHEN_EMPTY = {
+    "catalog:api-grants": "needs a person or a group",
+    "catalog:api-grant": "needs an existing grant (DELETE only; tested in catalog/tests/test_api_access.py)",
     "ingest:api-upload": "needs a file",
     "ingest:api-fetch": "needs a url",
     "ingest:api-remove-personal-data": "needs a column and an action",
@@ -54,8 +62,31 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "health": [{}],
     "accounts:login": [{}],
     "accounts:logout": [{}],
+    "accounts:password-reset": [{}],
+    "accounts:password-reset-done": [{}],
+    "accounts:password-reset-confirm": [{"uidb64": "MQ", "token": t} for t in ("abc-123", "set-password")],
+    "accounts:password-reset-complete": [{}],
+    "accounts:password-change": [{}],
+    "accounts:password-change-done": [{}],
+    "accounts:oidc-authenticate": [{}],
+    "accounts:oidc-callback": [{}],
+    "accounts:account": [{}],
+    "accounts:tokens": [{}],
+    "accounts:token-revoke": [{"pk": "{resource:token}"}, {"pk": "999999"}],
+    "accounts:api-me": [{}],
+    "space": [{}],
+    "referents": [{}],
+    "referent": [{"pk": "{resource:referent}"}, {"pk": "999999"}],
+    "manage-audit": [{"slug": "ville-test"}, {"slug": "autre-ville"}, {"slug": "no-such-org"}],
+    "manage-audit-export": [{"slug": "ville-test"}, {"slug": "autre-ville"}, {"slug": "no-such-org"}],
+    "manage-audit-all": [{}],
+    "manage-audit-all-export": [{}],
     "catalog:search": [{}],
     "catalog:dataset": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
+    "catalog:api-access": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
+    "catalog:api-grants": [{"dataset_id": slug} for slug in SLUGS.values()],
+    "catalog:api-grant": [{"dataset_id": slug, "grant_id": "999999"} for slug in SLUGS.values()],
+    "catalog:sharing": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
     "catalog:download": [{"slug": SLUGS[key], "pk": f"{{resource:{key}}}"} for key in SLUGS]
     + [
         {"slug": SLUGS["public"], "pk": "{resource:restricted}"},  # a hidden file through a visible dataset
@@ -94,6 +125,13 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
         {"job_id": "{resource:job-restricted}"},
         {"job_id": "999999"},
     ],
+    "viz:table": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
+    "viz:chart": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
+    "viz:map": [{"slug": slug} for slug in [*SLUGS.values(), GEO_SLUG]] + [{"slug": "no-such-dataset"}],
+    "viz:api": [{"slug": slug} for slug in SLUGS.values()] + [{"slug": "no-such-dataset"}],
+    "viz:saved-chart": [{"pk": f"{{resource:chart-{key}}}"} for key in ("public", "restricted", "metadata")]
+    + [{"pk": "00000000-0000-0000-0000-000000000000"}],
+    "viz:api-map": [{"dataset_id": slug} for slug in [*SLUGS.values(), GEO_SLUG]] + [{"dataset_id": "no-such-dataset"}],
 }
 
 # Extra query strings for some patterns (the first, "", is always requested).
@@ -140,16 +178,43 @@ QUERIES: dict[str, list[str]] = {
     "catalog:api-facets": ["facet=keyword", "facet=theme&refine=theme:ECON", "where=%22budget%22", "facet=nope"],
     "catalog:api-dataset": ["lang=en", "limit=1"],
     "catalog:dataset": ["lang=en"],
+    "viz:table": ["q=covoiturage&tri=-nom_lieu&refine=type:x", "f_nbre_pl=%3E2", "page=2"],
+    "viz:chart": ["type=bar&x=type", "type=pie&x=nom", "type=bar&x=nope", "type=line&x=type&where=x+%3D"],
+    "viz:map": ["valeur=nope"],
+    "viz:api-map": ["bbox=abc", "zoom=99", "bbox=-5,40,10,52&zoom=5", "where=nope+%3D+1", "value=nope"],
+    "manage-audit": ["action=download", "person=owner&start=2000-01-01&end=2100-01-01", "page=2"],
+    "manage-audit-all": ["organisation=autre-ville", "action=api-read"],
+    "referents": ["q=dossiers+sociaux", "q=social", "theme=SOCI", "q=camille", "service=Action+sociale"],
 }
 
 # What each kind of person must never see (written out from the access rules, not derived from the code).
+# Titles and keywords (facet values) are metadata: the metadata-only dataset's are public.
 FORBIDDEN = {
     "anonymous": {"internal", "restricted", "draft"},
     "outsider": {"internal", "restricted", "draft"},
     "member": {"restricted", "draft"},
-    "owner": set(),
+    "editor": set(),
+    "administrator": set(),
     "superuser": set(),
 }
+# Rows and files: a sentinel value in each non-public dataset's data and file.
+FORBIDDEN_DATA = {
+    "anonymous": {"internal", "restricted", "draft", "metadata"},
+    "outsider": {"internal", "restricted", "draft", "metadata"},
+    "member": {"restricted", "draft", "metadata"},
+    "editor": set(),
+    "administrator": set(),
+    "superuser": set(),
+}
+SENTINELS = ("internal", "restricted", "draft", "metadata")
+
+
+def sentinel(key: str) -> str:
+    return f"SENTINELLE{key.upper()}"
+
+
+def keyword(key: str) -> str:
+    return f"motcle{key}"
 
 
 def declared_patterns(patterns=None, namespace: str = "", prefix: str = ""):
@@ -179,25 +244,55 @@ def body_of(response) -> str:
 
 
 @pytest.fixture
-def walk_world(catalogue, org, settings, tmp_path, demo_file):
+def walk_world(catalogue, org, owner, settings, tmp_path, demo_file, make_dataset):
     settings.MEDIA_ROOT = tmp_path / "media"
     org.logo.save("logo.svg", ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), save=True)
+    catalogue["metadata"] = make_dataset(
+        SLUGS["metadata"], "Adresses en cours de certification", visibility="metadata", themes=["REGI"]
+    )
+    files = {}
+    for key in SENTINELS:
+        files[key] = tmp_path / f"donnees-{key}.csv"
+        files[key].write_text(f"code;nom;valeur\n1;{sentinel(key)};10\n2;{sentinel(key)}-B;20\n", encoding="utf-8")
+        catalogue[key].keywords.add(Keyword.objects.create(name=keyword(key)))
     resources = {
-        key: services.attach_file(d, demo_file("friches.csv"), title=f"Fichier {key}") for key, d in catalogue.items()
+        key: services.attach_file(d, files.get(key) or demo_file("friches.csv"), title=f"Fichier {key}")
+        for key, d in catalogue.items()
     }
     resources["link"] = Resource.objects.create(
         dataset=catalogue["public"], title="Lien", kind="link", url="https://example.org/lien"
     )
     pks = {key: resource.pk for key, resource in resources.items()}
-    # A published version and a failed job on a visible and on a hidden dataset.
-    for key in ("public", "restricted"):
+    # A published version on every dataset (the non-public ones hold a sentinel) and a failed job on a visible
+    # and on a hidden dataset.
+    for key in catalogue:
         done = ingest_services.submit_path(
-            catalogue[key], demo_file("lieux-covoiturage.csv"), publish=True, queue=False
+            catalogue[key],
+            files.get(key) or demo_file("lieux-covoiturage.csv"),
+            publish=key != "draft",  # publishing would take the draft out of draft
+            queue=False,
         )
         pipeline.run(done.pk)
+    for key in ("public", "restricted"):
         failed = ingest_services.submit_path(catalogue[key], demo_file("friches.csv"), queue=False)
         Job.objects.filter(pk=failed.pk).update(status=Job.Status.FAILED, message="interrompue")
         pks[f"job-{key}"] = failed.pk
+    # A referent looking after the public and the restricted dataset: their card must not list the latter to a
+    # person who may not see it (nor find them through its words).
+    referent = Referent.objects.create(
+        organisation=org, name="Camille Martin", service="Action sociale", email="camille@example.org", phone="0299"
+    )
+    for key in ("public", "restricted"):
+        catalogue[key].referent = referent
+        catalogue[key].save(update_fields=["referent"])
+    pks["referent"] = referent.pk
+    pks["token"] = create_token(owner, "Tableau de bord", "read")[0].pk  # only its owner may revoke it
+    # Visualisation (viz): saved charts on a visible and on hidden datasets, and a public dataset with points.
+    for key, column in (("public", "type"), ("restricted", "nom"), ("metadata", "nom")):
+        config = {"type": "bar", "x": column}
+        pks[f"chart-{key}"] = Chart.objects.create(dataset=catalogue[key], title=f"Graphique {key}", config=config).pk
+    geo = make_dataset(GEO_SLUG, "Arbres en points")
+    pipeline.run(ingest_services.submit_path(geo, demo_file("arbres-urbains.csv"), publish=True, queue=False).pk)
     return pks
 
 
@@ -224,15 +319,24 @@ def unknown_patterns(patterns=None) -> list[str]:
     return messages
 
 
-def walk(people: dict, catalogue: dict, resource_pks: dict[str, int]) -> tuple[list[str], dict, int]:
-    """Request every sample of every pattern as every person; return (problems, statuses seen, requests)."""
+class Walk(NamedTuple):
+    problems: list[str]
+    answered: dict[str, dict[str, set[int]]]  # person -> pattern name -> statuses
+    requests: int
+    shown: dict[str, set[str]]  # person -> datasets whose sentinel rows or files they were shown
+
+
+def walk(people: dict, catalogue: dict, resource_pks: dict[str, int]) -> Walk:
+    """Request every sample of every pattern as every person."""
     declared = [name for name, _route in declared_patterns()]
     problems: list[str] = []
     answered: dict[str, dict[str, set[int]]] = {}
     requests = 0
+    shown: dict[str, set[str]] = {kind: set() for kind in people}
     for kind, user in people.items():
         client = client_for(user)
-        forbidden = {key: variants(catalogue[key].title) for key in FORBIDDEN[kind]}
+        forbidden = {key: variants(catalogue[key].title) | {keyword(key)} for key in FORBIDDEN[kind]}
+        forbidden_data = {key: sentinel(key) for key in FORBIDDEN_DATA[kind]}
         answered[kind] = {name: set() for name in declared}
         for name in declared:
             for raw_kwargs in SAMPLES[name]:
@@ -244,6 +348,8 @@ def walk(people: dict, catalogue: dict, resource_pks: dict[str, int]) -> tuple[l
                     url = f"{target}?{query}" if query else target
                     response = getattr(client, method)(url)
                     requests += 1
+                    if method == "post" and user is not None and "_auth_user_id" not in client.session:
+                        client.force_login(user)  # signed out (accounts:logout): walk the rest as the same person
                     body = body_of(response)
                     where = f"{kind} {method.upper()} {url} -> {response.status_code}"
                     answered[kind][name].add(response.status_code)
@@ -251,13 +357,17 @@ def walk(people: dict, catalogue: dict, resource_pks: dict[str, int]) -> tuple[l
                         problems.append(f"{where}: server error")
                     for key, spellings in forbidden.items():
                         if any(s in body for s in spellings):
-                            problems.append(f"{where}: shows the title of the {key} dataset")
+                            problems.append(f"{where}: shows the title or a keyword of the {key} dataset")
+                    for key, value in forbidden_data.items():
+                        if value in body:
+                            problems.append(f"{where}: shows rows or files of the {key} dataset")
+                    shown[kind] |= {key for key in SENTINELS if sentinel(key) in body}
                     if target.startswith("/api/") and response.status_code >= 400:
                         try:
                             check_api_error(response)
                         except AssertionError as error:
                             problems.append(f"{where}: not the JSON error shape ({error}): {body[:200]!r}")
-    return problems, answered, requests
+    return Walk(problems, answered, requests, shown)
 
 
 def test_every_url_pattern_is_known_to_the_walker():
@@ -283,20 +393,35 @@ def test_a_new_pattern_makes_the_walker_fail():
     assert "has no name" in messages[1]
 
 
+@pytest.fixture
+def people(owner, member, outsider, org_admin, admin_user):
+    """The five kinds of person of the leak matrix, plus the superuser."""
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "member": member,
+        "editor": owner,
+        "administrator": org_admin,
+        "superuser": admin_user,
+    }
+
+
 @pytest.mark.django_db
-def test_every_url_for_every_person(walk_world, catalogue, owner, member, outsider, admin_user):
-    people = {"anonymous": None, "outsider": outsider, "member": member, "owner": owner, "superuser": admin_user}
-    problems, answered, requests = walk(people, catalogue, walk_world)
-    assert not problems, "\n".join(problems)
+def test_every_url_for_every_person(walk_world, catalogue, people):
+    found = walk(people, catalogue, walk_world)
+    assert not found.problems, "\n".join(found.problems)
     # Someone with the rights reaches a working page (a retry done by the owner leaves nothing to retry after).
     never_ok = [
         name
-        for name in answered["superuser"]
-        if not any(s < 400 for kind in ("owner", "superuser") for s in answered[kind][name])
+        for name in found.answered["superuser"]
+        if not any(s < 400 for kind in ("editor", "superuser") for s in found.answered[kind][name])
         and name not in REFUSED_WHEN_EMPTY
     ]
-    assert not never_ok, f"samples never reach a working page for the owner or the superuser: {never_ok}"
-    assert requests > 300
+    assert not never_ok, f"samples never reach a working page for the editor or the superuser: {never_ok}"
+    assert found.requests > 300
+    # The data checks are not vacuous: those who may read the sentinel rows are shown them somewhere.
+    for kind in people:
+        assert found.shown[kind] == set(SENTINELS) - FORBIDDEN_DATA[kind], kind
 
 
 @pytest.mark.django_db
@@ -304,9 +429,20 @@ def test_the_walker_catches_a_leak(walk_world, catalogue, monkeypatch):
     from territoria.catalog.models import Dataset
 
     monkeypatch.setattr(services, "visible_datasets", lambda user: Dataset.objects.all())
-    problems, _answered, _requests = walk({"anonymous": None}, catalogue, walk_world)
-    assert any("GET /datasets/ -> 200: shows the title of the internal dataset" in p for p in problems)
-    assert any("/organisations/ville-test/ -> 200: shows the title of the draft dataset" in p for p in problems)
+    problems = walk({"anonymous": None}, catalogue, walk_world).problems
+    assert any("GET /datasets/ -> 200: shows the title or a keyword of the internal dataset" in p for p in problems)
+    assert any("/organisations/ville-test/ -> 200: shows the title or a keyword of the draft" in p for p in problems)
+
+
+@pytest.mark.django_db
+def test_the_walker_catches_a_data_leak(walk_world, catalogue, monkeypatch):
+    from territoria.access import policy
+
+    monkeypatch.setattr(policy, "_decide", lambda user, dataset, everyone: True)
+    problems = walk({"anonymous": None}, catalogue, walk_world).problems
+    records = reverse("records:api-records", kwargs={"dataset_id": SLUGS["metadata"]})
+    assert any(f"GET {records} -> 200: shows rows or files of the metadata dataset" in p for p in problems)
+    assert any("/download -> 200: shows rows or files of the metadata dataset" in p for p in problems)
 
 
 @pytest.mark.django_db

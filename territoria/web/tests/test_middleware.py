@@ -172,3 +172,23 @@ def test_default_language_follows_the_setting(settings):
     with translation.override("fr"):
         language_middleware(seen)(RequestFactory().get("/"))
     assert seen == [("en", "en")]
+
+
+@pytest.mark.django_db
+def test_a_cors_preflight_lets_other_sites_send_an_api_key(client):
+    response = client.options(
+        "/api/explore/v2.1/catalog/datasets",
+        HTTP_ORIGIN="https://appli.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+@pytest.mark.django_db
+def test_an_options_request_outside_the_api_is_not_a_preflight(client):
+    response = client.options("/datasets/", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert "Access-Control-Allow-Origin" not in response
