@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/territoria_ci
+# Test processes (pytest-xdist): "auto" is one per CPU; 0 runs the suite in this process.
+TEST_WORKERS ?= auto
 export TERRITORIA_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run install migrate demo serve test lint typecheck test-sqlite test-postgres migrations-check bench messages screenshot clean
@@ -43,12 +45,12 @@ migrations-check: install
 	$(BIN)/territoria makemigrations --check --dry-run
 
 test-sqlite: install
-	TERRITORIA_DATABASE_URL= $(BIN)/pytest -q
+	TERRITORIA_DATABASE_URL= $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 ## PostgreSQL: mandatory in CI (CI=true), skipped with a warning elsewhere when the server is down.
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		TERRITORIA_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --create-db; \
+		TERRITORIA_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_WORKERS) --create-db; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "ERREUR : PostgreSQL injoignable sur 127.0.0.1:5432 ; la CI exige les deux bases." >&2; exit 1; \
 	else \

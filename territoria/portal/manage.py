@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from territoria.access import services as access
@@ -53,7 +53,7 @@ DETAIL_LABELS = {
     "endpoint": gettext_lazy("point d'accès"),
     "query": gettext_lazy("requête"),
     "format": gettext_lazy("format"),
-    "record_id": gettext_lazy("enregistrement"),
+    "record_id": pgettext_lazy("a row of a dataset", "enregistrement"),
     "resource": gettext_lazy("ressource"),
     "file": gettext_lazy("fichier"),
     "prefix": gettext_lazy("clé"),

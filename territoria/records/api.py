@@ -336,7 +336,8 @@ def _csv_lines(compiled: compiler.Compiled, rows: engine.Stream, delimiter: str,
     width = len(compiled.names)
     for chunk in rows.chunks:
         # Column by column: each conversion maps over one column of the chunk.
-        columns: list[Iterable[Any]] = list(zip(*chunk, strict=True))[start : start + width]
+        columns: list[Iterable[Any]] = []
+        columns.extend(list(zip(*chunk, strict=True))[start : start + width])
         for index, function in cells:
             columns[index] = map(function, columns[index])
         writer.writerows(zip(*columns, strict=True))

@@ -1,9 +1,10 @@
 """A small DuckDB runner: one connection per thread, bounded resources, JSON-ready rows.
 
 A published version is an immutable Parquet file stored under its SHA-256, so what is learnt about one file
-stays true for as long as the file exists. The runner keeps, per process and bounded:
+stays true for as long as the file exists. The runner keeps, per process and bounded (LRU):
 
-- the file's facts (row count, smallest and largest ``_row``), read from the Parquet statistics;
+- the file's facts: row count, smallest and largest ``_row``, read from the Parquet statistics;
+- the counts of queries (pagination asks the same count page after page), except those using ``now()``;
 - the answers of facet queries without conditions (the dataset page asks them on every visit);
 - DuckDB's own Parquet metadata cache (footers are parsed once per file, not once per query).
 
@@ -11,11 +12,13 @@ Cache keys hold the file's path, size and modification time: a new published ver
 hence new keys; nothing is ever served from another file's entries.
 
 Pages in ``_id`` order are read through **row windows** when the compiler offers one: the same query
-restricted to ``_row <= bound`` first. Parquet statistics let DuckDB skip the row groups beyond the bound, so
-the first page reads one row group instead of sorting every row. A window answer is used only when it
-holds a full page, which proves it is the answer (every row outside the window comes after it); otherwise
-the bound grows, and the last resort is the unrestricted query. Exports walk the file window after window,
-in ``_id`` order, so that memory holds one window, never the whole result.
+restricted to ``_row <= bound``. Parquet statistics let DuckDB skip the row groups beyond the bound, so the
+first page reads one row group instead of sorting every row. Without conditions the bound is the rows
+needed (rows are numbered from 1 without gaps); with conditions it is sized from the count, which the answer
+needs anyway. A window answer is used only when it holds a full page, which proves it is the answer (every
+row outside the window comes after it); otherwise the bound grows, and the last resort is the unrestricted
+query. Exports walk the file window after window, in ``_id`` order, so that memory holds one window's sort,
+never the whole result's.
 """
 
 from __future__ import annotations
@@ -47,10 +50,10 @@ CONFIG = {
     "preserve_insertion_order": True,
 }
 CHUNK = 1000
-# Row windows: first bound for a filtered page (× the rows it needs), growth, attempts before the full query.
-WINDOW_FILTERED_START = 32
-WINDOW_GROWTH = 16
-WINDOW_ATTEMPTS = 3
+# Row windows: margin over the expected span of a filtered page, growth, attempts before the full query.
+WINDOW_MARGIN = 4
+WINDOW_GROWTH = 8
+WINDOW_ATTEMPTS = 2
 EXPORT_WINDOW = 100_000  # rows of _row range per export window
 CACHE_ENTRIES = 512
 
@@ -103,11 +106,13 @@ class _Lru:
 
 _facts = _Lru(CACHE_ENTRIES)
 _facets = _Lru(CACHE_ENTRIES * 2)
+_counts = _Lru(CACHE_ENTRIES * 8)
 
 
 def clear_caches() -> None:
     _facts.clear()
     _facets.clear()
+    _counts.clear()
 
 
 def file_key(path: str) -> tuple[str, int, int] | None:
@@ -283,13 +288,21 @@ def _window_bounds(compiled: Compiled) -> Iterator[int]:
     facts = file_facts(compiled.path)
     if facts is None or facts.max_row is None or facts.min_row is None:
         return
-    # Without conditions, rows numbered without gaps hold the page in exactly the first ``need`` numbers.
-    span = (compiled.offset + compiled.limit) * (WINDOW_FILTERED_START if compiled.filtered else 1)
+    need = compiled.offset + compiled.limit
+    numbers = facts.max_row - facts.min_row + 1
+    if compiled.filtered:
+        # The count (needed for the answer anyway, and kept) gives the share of rows that match: the window
+        # is sized to hold the page several times over if matches are spread evenly.
+        matching = count(compiled)
+        if matching <= compiled.offset:
+            return
+        span = math.ceil(need * numbers / matching * WINDOW_MARGIN)
+    else:
+        span = need  # rows numbered without gaps hold the page in exactly the first ``need`` numbers
     for _ in range(WINDOW_ATTEMPTS):
-        bound = facts.min_row - 1 + span
-        if bound >= facts.max_row:
+        if span >= numbers:
             return  # the window would be the whole file: the plain query is the same, without the extra filter
-        yield bound
+        yield facts.min_row - 1 + span
         span *= WINDOW_GROWTH
 
 
@@ -307,9 +320,30 @@ def fetch(compiled: Compiled) -> list[dict[str, Any]]:
     return [make(row) for row in rows]
 
 
+def _cache_key(path: str, sql: str, params: list[Any]) -> Hashable | None:
+    """A key for a query's answer on one file; None when it must not be kept (``now()`` changes)."""
+    key = file_key(path) if path else None
+    if key is None or "now()" in sql:
+        return None
+    try:
+        cache_key = (key, sql, tuple(params))
+        hash(cache_key)
+    except TypeError:
+        return None
+    return cache_key
+
+
 def count(compiled: Compiled) -> int:
+    """The number of rows (or groups) a query matches; kept per file, since paging asks it again and again."""
+    key = _cache_key(compiled.path, compiled.count_sql, compiled.count_params)
+    known: int | None = _counts.get(key) if key is not None else None
+    if known is not None:
+        return known
     row = _execute(connection(), compiled.count_sql, compiled.count_params).fetchone()
-    return int(row[0]) if row else 0
+    value = int(row[0]) if row else 0
+    if key is not None:
+        _counts.put(key, value)
+    return value
 
 
 def total(compiled: Compiled, fetched: int) -> int:
@@ -333,14 +367,13 @@ def raw(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 def facet_rows(sql: str, params: list[Any], path: str, conditions: bool) -> list[tuple[Any, ...]]:
     """A facet query's rows; without conditions, computed once per file and kept (the file never changes)."""
-    key = file_key(path) if not conditions else None
+    key = _cache_key(path, sql, params) if not conditions else None
     if key is None:
         return raw(sql, params)
-    cache_key = (key, sql, tuple(params))
-    rows: list[tuple[Any, ...]] | None = _facets.get(cache_key)
+    rows: list[tuple[Any, ...]] | None = _facets.get(key)
     if rows is None:
         rows = raw(sql, params)
-        _facets.put(cache_key, rows)
+        _facets.put(key, rows)
     return list(rows)
 
 

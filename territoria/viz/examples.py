@@ -32,15 +32,17 @@ def build(base: str, params: Params, *, needs_key: bool = False, json_answer: bo
     """Examples calling ``base`` (absolute address) with ``params``; ``needs_key`` adds the API key header."""
     url = base + ("?" + urlencode(params) if params else "")
     key_comment = _("votre clé d'API (page « Mon compte »)")
+    # Translators: a placeholder in code samples (letters, digits and _ only).
+    key = _("VOTRE_CLE")
     curl = ["curl --get " + _shell(base)]
     curl += [f"  --data-urlencode {_shell(f'{k}={v}')}" for k, v in params]
     if needs_key:
-        curl.append("  -H 'Authorization: Apikey VOTRE_CLE'")
+        curl.append(f"  -H 'Authorization: Apikey {key}'")
     if not json_answer:
         curl.append("  -o export")
     curl_text = " \\\n".join(curl)
     if needs_key:
-        curl_text = f"# VOTRE_CLE : {key_comment}\n" + curl_text
+        curl_text = "# " + _("%(key)s : %(comment)s") % {"key": key, "comment": key_comment} + "\n" + curl_text
 
     python = ["import requests", ""]
     python.append("params = [")
@@ -48,7 +50,7 @@ def build(base: str, params: Params, *, needs_key: bool = False, json_answer: bo
     python.append("]")
     headers = ""
     if needs_key:
-        python.append(f'headers = {{"Authorization": "Apikey VOTRE_CLE"}}  # {key_comment}')
+        python.append(f'headers = {{"Authorization": "Apikey {key}"}}  # {key_comment}')
         headers = ", headers=headers"
     python.append(f"response = requests.get({_literal(base)}, params=params{headers}, timeout=60)")
     python.append("response.raise_for_status()")
@@ -63,7 +65,7 @@ def build(base: str, params: Params, *, needs_key: bool = False, json_answer: bo
     js.append("]);")
     options = ""
     if needs_key:
-        js.append(f'const headers = {{ Authorization: "Apikey VOTRE_CLE" }};  // {key_comment}')
+        js.append(f'const headers = {{ Authorization: "Apikey {key}" }};  // {key_comment}')
         options = ", { headers }"
     js.append(f"const response = await fetch(url{options});")
     js.append("if (!response.ok) throw new Error((await response.json()).message);")

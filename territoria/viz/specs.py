@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from territoria.viz import charts
 from territoria.viz.charts.base import (
@@ -113,7 +115,7 @@ def describe(config: ChartConfig, columns: Columns, data: ChartData) -> str:
     text = _("Graphique « %(type)s » : %(title)s.") % {"type": chart.label, "title": title(config, columns)}
     if not values:
         return text + " " + _("Aucune donnée ne correspond.")
-    text += " " + _("%(n)d valeurs.") % {"n": len(values)}
+    text += " " + ngettext("%(n)d valeur.", "%(n)d valeurs.", len(values)) % {"n": len(values)}
     if data.truncated and chart.name != "pie":
         text += " " + _("Seules les %(n)d premières sur %(total)d sont dessinées.") % {
             "n": len(data.rows),
@@ -139,9 +141,10 @@ def x_label(config: ChartConfig, columns: Columns, value: Any) -> Any:
 
 
 def _number(value: float | int) -> str:
+    """A number written the way the page's language writes it: 1 234,50 in French, 1,234.50 in English."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{int(value):,}".replace(",", "\u202f")
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return number_format(int(value), use_l10n=True, force_grouping=True)
 
 
 def vega_lite(config: ChartConfig, columns: Columns, data: ChartData) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, path, reverse
+from django.utils import timezone
 
 from territoria.accounts.models import Referent
 from territoria.accounts.services import create_token
@@ -25,7 +26,7 @@ from territoria.conftest import check_api_error, client_for
 from territoria.ingest import pipeline
 from territoria.ingest import services as ingest_services
 from territoria.ingest.models import Job
-from territoria.viz.models import Chart
+from territoria.viz.models import Block, Chart, Dashboard
 
 # Small allow-list of what the walker does not visit, with the reason.
 SKIPPED = {
@@ -44,6 +45,15 @@ SLUGS = {
     "metadata": "adresses-certification",
 }
 GEO_SLUG = "arbres-en-points"  # a public dataset with points, for the map samples (viz)
+# Dashboards (viz) of each visibility; the titles of the non-public ones hold the keyword the walker looks for.
+DASHBOARDS = {
+    "public": "tableau-public",
+    "internal": "tableau-interne",
+    "restricted": "tableau-restreint",
+    "draft": "tableau-brouillon",
+}
+# Blocks of the walk: the public dashboard has a block on each dataset; the others one on their own kind.
+BLOCKS = ["public-public", "public-restricted", "public-metadata", "internal", "restricted", "draft"]
 
 # Write endpoints that an empty request cannot satisfy (tested with real bodies in ingest/tests/test_api.py).
 REFUSED_WHEN_EMPTY = {
@@ -132,6 +142,22 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "viz:saved-chart": [{"pk": f"{{resource:chart-{key}}}"} for key in ("public", "restricted", "metadata")]
     + [{"pk": "00000000-0000-0000-0000-000000000000"}],
     "viz:api-map": [{"dataset_id": slug} for slug in [*SLUGS.values(), GEO_SLUG]] + [{"dataset_id": "no-such-dataset"}],
+    "viz:dashboards": [{}],
+    "viz:dashboard-new": [{}],
+    "viz:dashboard": [{"slug": slug} for slug in DASHBOARDS.values()] + [{"slug": "no-such-dashboard"}],
+    "viz:dashboard-edit": [{"slug": slug} for slug in DASHBOARDS.values()] + [{"slug": "no-such-dashboard"}],
+    "viz:dashboard-delete": [{"slug": slug} for slug in DASHBOARDS.values()],
+    "viz:block-add": [{"slug": slug} for slug in DASHBOARDS.values()],
+    "viz:block-edit": [{"slug": DASHBOARDS[key.partition("-")[0]], "pk": f"{{resource:block-{key}}}"} for key in BLOCKS]
+    + [{"slug": DASHBOARDS["public"], "pk": "{resource:block-restricted}"}],  # a hidden block through a visible page
+    "viz:block-move": [
+        {"slug": DASHBOARDS[key.partition("-")[0]], "pk": f"{{resource:block-{key}}}"} for key in BLOCKS
+    ],
+    "viz:block-delete": [
+        {"slug": DASHBOARDS[key.partition("-")[0]], "pk": f"{{resource:block-{key}}}"} for key in BLOCKS
+    ],
+    "viz:embed-dashboard": [{"slug": slug} for slug in DASHBOARDS.values()] + [{"slug": "no-such-dashboard"}],
+    "viz:embed-block": [{"pk": f"{{resource:block-{key}}}"} for key in BLOCKS] + [{"pk": "999999"}],
 }
 
 # Extra query strings for some patterns (the first, "", is always requested).
@@ -182,6 +208,17 @@ QUERIES: dict[str, list[str]] = {
     "viz:chart": ["type=bar&x=type", "type=pie&x=nom", "type=bar&x=nope", "type=line&x=type&where=x+%3D"],
     "viz:map": ["valeur=nope"],
     "viz:api-map": ["bbox=abc", "zoom=99", "bbox=-5,40,10,52&zoom=5", "where=nope+%3D+1", "value=nope"],
+    "viz:dashboard": ["theme=x", "theme=x&periode=2024", "periode=hier"],
+    "viz:embed-dashboard": ["theme=x"],
+    "viz:block-add": [
+        "type=table",
+        f"type=table&jeu={SLUGS['restricted']}",
+        f"type=chart&jeu={SLUGS['internal']}",
+        f"type=kpi&jeu={SLUGS['metadata']}",
+        "type=map",
+        "type=text",
+    ],
+    "viz:block-edit": [f"jeu={SLUGS['internal']}"],
     "manage-audit": ["action=download", "person=owner&start=2000-01-01&end=2100-01-01", "page=2"],
     "manage-audit-all": ["organisation=autre-ville", "action=api-read"],
     "referents": ["q=dossiers+sociaux", "q=social", "theme=SOCI", "q=camille", "service=Action+sociale"],
@@ -293,6 +330,40 @@ def walk_world(catalogue, org, owner, settings, tmp_path, demo_file, make_datase
         pks[f"chart-{key}"] = Chart.objects.create(dataset=catalogue[key], title=f"Graphique {key}", config=config).pk
     geo = make_dataset(GEO_SLUG, "Arbres en points")
     pipeline.run(ingest_services.submit_path(geo, demo_file("arbres-urbains.csv"), publish=True, queue=False).pk)
+    # Dashboards (viz): the public one has a block of each kind on each dataset and a filter whose values come
+    # from the data of the blocks; the non-public ones are titled with the keyword of their visibility.
+    now = timezone.now()
+    boards = {
+        key: Dashboard.objects.create(
+            organisation=org,
+            slug=slug,
+            title=f"Tableau {keyword(key)}" if key != "public" else "Tableau de bord public",
+            visibility=key if key in {"internal", "restricted"} else "public",
+            published=None if key == "draft" else now,
+            filters={"theme": {"label": "Nom"}, "period": {"label": "Année"}},
+        )
+        for key, slug in DASHBOARDS.items()
+    }
+    mapping = {"theme": "nom"}
+    for position, key in enumerate(catalogue):
+        slug = catalogue[key].slug
+        for kind, config in (
+            ("table", {"dataset": slug, "filters": mapping}),
+            ("kpi", {"dataset": slug, "aggregation": "sum", "column": "valeur", "filters": mapping}),
+            ("chart", {"dataset": slug, "chart": {"type": "bar", "x": "nom"}, "filters": mapping}),
+        ):
+            block = Block.objects.create(
+                dashboard=boards["public"], kind=kind, position=position, title=f"Bloc {position}", config=config
+            )
+            if kind == "table" and key in {"public", "restricted", "metadata"}:
+                pks[f"block-public-{key}"] = block.pk
+    Block.objects.create(dashboard=boards["public"], kind="map", position=90, config={"dataset": GEO_SLUG})
+    Block.objects.create(dashboard=boards["public"], kind="text", position=91, config={"text": "Un **texte**."})
+    for key in ("internal", "restricted", "draft"):
+        block = Block.objects.create(
+            dashboard=boards[key], kind="table", title=f"Bloc {keyword(key)}", config={"dataset": catalogue[key].slug}
+        )
+        pks[f"block-{key}"] = block.pk
     return pks
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from territoria.records import engine
+from territoria.records.api import protect_cell
 
 from .conftest import expected_rows, get, publish, write_csv
 
@@ -71,3 +72,31 @@ def test_exports_have_no_row_limit_and_stream_in_chunks(make_dataset, tmp_path, 
 )
 def test_export_errors_are_json(equipements, api_error, path, params, status, parameter):
     api_error(get(None, "equipements", path, **params), status, parameter=parameter)
+
+
+def test_csv_cells_are_the_json_values_protected(equipements):
+    """The CSV is written column by column (api._cell_function): each cell must equal protect_cell() of the value
+    the JSON export gives, for every type of the fixture (text, decimal, integer, date, boolean, point)."""
+    data = content(get(None, "equipements", "exports/csv")).decode("utf-8")
+    table = list(csv.reader(io.StringIO(data)))
+    rows = json.loads(content(get(None, "equipements", "exports/json")))
+    assert table[0] == [n for n in rows[0] if n != "_id"]
+    assert table[1:] == [[protect_cell(row[n]) for n in table[0]] for row in rows]
+    assert table[1][table[0].index("geo_point_2d")] == '{"lon": 4.8357, "lat": 45.764}'
+
+
+def test_large_exports_walk_windows_in_order_in_every_format(make_dataset, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "EXPORT_WINDOW", 100)
+    monkeypatch.setattr(engine, "CHUNK", 64)
+    comment = ["=x" if i % 7 else "" for i in range(1235)]
+    rows = [(f"n{i}", "Ville", "1,5", str(i), "2024-01-01", "45", "4", "oui", comment[i]) for i in range(1, 1235)]
+    publish(make_dataset("gros", "Gros"), write_csv(tmp_path / "gros.csv", rows))
+    as_json = json.loads(content(get(None, "gros", "exports/json")))
+    assert [r["quantite"] for r in as_json] == list(range(1, 1235))
+    assert [r["_id"] for r in as_json] == list(range(1, 1235))
+    data = content(get(None, "gros", "exports/csv", select="quantite, commentaire")).decode()
+    table = list(csv.reader(io.StringIO(data)))
+    assert table[0] == ["quantite", "commentaire"]
+    assert table[1:] == [[str(i), "'=x" if i % 7 else ""] for i in range(1, 1235)]
+    lines = content(get(None, "gros", "exports/jsonl", where="quantite > 1000")).splitlines()
+    assert [json.loads(line)["quantite"] for line in lines] == list(range(1001, 1235))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from .conftest import expected_rows, get
+from .conftest import expected_rows, get, publish, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("territoria.records.tests.urls")]
 
@@ -47,3 +47,19 @@ def test_all_allowed_facets_by_default(equipements):
 @pytest.mark.parametrize("facet", ["montant", "geo_point_2d", "inconnu"])
 def test_only_text_integer_boolean_date_columns(equipements, api_error, facet):
     api_error(get(None, "equipements", "facets", facet=facet), 400, parameter="facet")
+
+
+def test_kept_facet_counts_follow_the_published_version(equipements, tmp_path):
+    assert {v["value"]: v["count"] for v in facets(facet="ville")["ville"]} == Counter(
+        r["ville"] for r in expected_rows()
+    )
+    # Counts without conditions are kept per file; with conditions they are computed, never taken from there.
+    assert facets(facet="ville", where="quantite >= 8")["ville"] == [
+        {"name": "Villeurbanne", "value": "Villeurbanne", "count": 1, "state": "displayed"},
+        {"name": "Écully", "value": "Écully", "count": 1, "state": "displayed"},
+    ]
+    rows = [("Patinoire", "Grenoble", "2", "4", "2024-05-05", "45.18", "5.72", "oui", "")] * 2
+    publish(equipements, write_csv(tmp_path / "v2.csv", rows))
+    assert facets(facet="ville")["ville"] == [
+        {"name": "Grenoble", "value": "Grenoble", "count": 2, "state": "displayed"}
+    ]

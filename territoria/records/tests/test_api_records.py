@@ -177,3 +177,29 @@ def test_hidden_unknown_and_unpublished_datasets_are_404(equipements, make_datas
     make_dataset("vide", "Sans données")
     body = api_error(get(None, "vide"), 404, "NotFound")
     assert "aucune donnée publiée" in body["message"].lower()
+
+
+def test_pages_totals_and_new_versions_on_a_larger_dataset(make_dataset, tmp_path):
+    """Pages in _id order come from row windows (engine.py): the same rows, totals and ends as the whole file."""
+    villes = ["Lyon", "Bron", "Écully"]
+    rows = [(f"n{i}", villes[i % 3], "1,5", str(i), "2024-01-01", "45", "4", "oui", "") for i in range(1, 1235)]
+    dataset = publish(make_dataset("gros", "Gros"), write_csv(tmp_path / "gros.csv", rows))
+
+    def page(**params):  # type: ignore[no-untyped-def]
+        response = get(None, "gros", **params)
+        assert response.status_code == 200, response.content
+        body = json.loads(response.content)
+        return body["total_count"], [r["quantite"] for r in body["results"]]
+
+    assert page(limit=5) == (1234, [1, 2, 3, 4, 5])
+    assert page(limit=100, offset=1200) == (1234, list(range(1201, 1235)))
+    assert page(limit=10, offset=1234) == (1234, [])
+    bron = [i for i in range(1, 1235) if i % 3 == 1]
+    assert page(where='ville = "Bron"', limit=4, offset=100) == (len(bron), bron[100:104])
+    assert page(where='ville = "Bron"', limit=100, offset=400) == (len(bron), bron[400:])
+    assert page(where="quantite > 1230", limit=2) == (4, [1231, 1232])
+    assert page(where="quantite > 5000", limit=2) == (0, [])
+    # A new published version: new file, new counts (nothing kept from the previous one is served).
+    publish(dataset, write_csv(tmp_path / "gros-v2.csv", rows[:10]))
+    assert page(limit=5) == (10, [1, 2, 3, 4, 5])
+    assert page(where='ville = "Bron"', limit=2) == (4, [1, 4])

@@ -141,3 +141,16 @@ def test_ordering_on_an_aggregate_needs_an_aggregate_query():
     assert info.value.clause == "order_by" and "group_by" in info.value.message
     compiled = compile_(group_by="ville", select="ville", order_by="count(*) desc")
     assert "count(*) DESC" in compiled.sql
+
+
+def test_row_window_only_in_id_order_with_its_bounds_as_parameters():
+    compiled = compile_(where='ville = "Lyon" or montant > 3')
+    assert compiled.window_sql.count("?") == len(compiled.window_params)
+    assert compiled.window_params[compiled.window_at : compiled.window_at + 2] == [None, None]
+    assert ' WHERE ((("ville" = ?) OR ("montant" > ?))) AND _row > ? AND _row <= ? ORDER BY' in compiled.window_sql
+    assert compiled.window_params[compiled.window_at - 2 : compiled.window_at] == ["Lyon", 3]
+    assert compiled.filtered and (compiled.limit, compiled.offset, compiled.path) == (10, 0, "/data/v.parquet")
+    assert " WHERE _row > ? AND _row <= ? ORDER BY" in compile_().window_sql and not compile_().filtered
+    assert compile_(refine=["ville:Lyon"]).filtered and compile_(exclude=["ville:Lyon"]).filtered
+    for clauses in ({"order_by": "montant"}, {"select": "count(*)"}, {"group_by": "ville"}):
+        assert not compile_(**clauses).window_sql

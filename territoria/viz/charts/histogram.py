@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from territoria.viz import clauses
@@ -83,14 +83,14 @@ class Histogram(ChartType):
 
     def encoding(self, config: ChartConfig, columns: Columns, data: ChartData) -> dict[str, Any]:
         label = columns[config.x].label
-        count = gettext_now("Nombre de lignes")
+        count = gettext("Nombre de lignes")
         encoding: dict[str, Any] = {
             "x": {"field": "x", "type": "quantitative", "bin": {"binned": True}, "title": label},
             "x2": {"field": "x_end"},
             "y": {"field": "y", "type": "quantitative", "title": count, "stack": True},
             "tooltip": [
-                {"field": "x", "type": "quantitative", "title": gettext_now("à partir de")},
-                {"field": "x_end", "type": "quantitative", "title": gettext_now("jusqu'à (exclu)")},
+                {"field": "x", "type": "quantitative", "title": gettext("à partir de")},
+                {"field": "x_end", "type": "quantitative", "title": gettext("jusqu'à (exclu)")},
                 {"field": "y", "type": "quantitative", "title": count},
             ],
         }

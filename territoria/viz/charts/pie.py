@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from territoria.viz.charts.base import (
@@ -43,7 +43,7 @@ class Pie(ChartType):
     def values(self, config: ChartConfig, columns: Columns, data: ChartData) -> list[dict[str, Any]]:
         rows = list(data.rows)
         if data.truncated and data.others:
-            rows.append({"x": gettext_now("Autres"), "y": data.others})
+            rows.append({"x": gettext("Autres"), "y": data.others})
         return rows
 
     def mark(self, config: ChartConfig, columns: Columns) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class DashboardForm(forms.ModelForm):
         self.fields["visibility"].choices = DashboardVisibility.choices  # type: ignore[attr-defined]
         self.fields["is_published"].initial = self.instance.published is not None
         settings = self.instance.filters or {}
-        for key, (param, default, _types) in FILTERS.items():
+        for key, (_param, default, _types) in FILTERS.items():
             name = FILTER_FIELD % key
             self.fields[name] = forms.CharField(
                 label=_("Filtre « %(name)s » : libellé") % {"name": default},

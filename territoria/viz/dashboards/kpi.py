@@ -120,7 +120,8 @@ class Kpi:
         if self.change is None:
             return ""
         sign = "+" if self.change > 0 else ("−" if self.change < 0 else "")
-        return f"{sign}{viz_number(round(abs(self.change), 1))}\u00a0%"
+        # Translators: a percentage change; French puts a no-break space before %, English none.
+        return _("%(sign)s%(value)s %%") % {"sign": sign, "value": viz_number(round(abs(self.change), 1))}
 
     @property
     def sentence(self) -> str:

@@ -244,7 +244,7 @@ def choices(reader: Reader, blocks: list[Block], filters: PageFilters) -> dict[s
         mapping = block.config.get("filters") or {}
         if block.kind == Block.Kind.TEXT or not isinstance(mapping, dict) or not mapping:
             continue
-        state, readable = reader.read(block.dataset_slug)
+        _state, readable = reader.read(block.dataset_slug)
         if readable is None:
             continue
         for key in filters.labels:
@@ -260,12 +260,12 @@ def choices(reader: Reader, blocks: list[Block], filters: PageFilters) -> dict[s
             except data.QueryFailed:
                 continue
             found[key] |= {_text(v) for v, _count in values if v is not None and v != ""}
-    out = {}
-    for key, values in found.items():
+    out: dict[str, list[str]] = {}
+    for key, offered in found.items():
         if key == "period":
-            out[key] = sorted(values, reverse=True)
+            out[key] = sorted(offered, reverse=True)
         else:
-            out[key] = sorted(values, key=lambda v: (v.casefold(), v))[:CHOICES_MAX]
+            out[key] = sorted(offered, key=lambda v: (v.casefold(), v))[:CHOICES_MAX]
     return out
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from territoria.catalog import services as catalog
@@ -29,12 +30,12 @@ from territoria.viz.dashboards.forms import FORMS, BlockForm, DashboardForm, Dat
 from territoria.viz.models import Block, Dashboard
 from territoria.web.security import draws_charts
 
-BLOCK_KINDS_HELP = {
-    Block.Kind.KPI: _("un chiffre (total, nombre, moyenne…), comparé si l'on veut à la période précédente"),
-    Block.Kind.CHART: _("barres, courbe, aires, camembert, nuage de points ou histogramme"),
-    Block.Kind.MAP: _("les points ou les formes d'un jeu de données géographiques"),
-    Block.Kind.TABLE: _("quelques lignes choisies, triées"),
-    Block.Kind.TEXT: _("un texte de présentation, en Markdown"),
+BLOCK_KINDS_HELP: dict[str, Any] = {
+    Block.Kind.KPI: gettext_lazy("un chiffre (total, nombre, moyenne…), comparé si l'on veut à la période précédente"),
+    Block.Kind.CHART: gettext_lazy("barres, courbe, aires, camembert, nuage de points ou histogramme"),
+    Block.Kind.MAP: gettext_lazy("les points ou les formes d'un jeu de données géographiques"),
+    Block.Kind.TABLE: gettext_lazy("quelques lignes choisies, triées"),
+    Block.Kind.TEXT: gettext_lazy("un texte de présentation, en Markdown"),
 }
 
 
@@ -48,7 +49,7 @@ def page_context(request: HttpRequest, dashboard: Dashboard, only: Block | None 
     blocks = list(dashboard.blocks.all())
     shown = [only] if only is not None else blocks
     views = [blocks_render.draw(reader, block, filters) for block in shown]
-    choices = blocks_render.choices(reader, blocks, filters) if filters.labels else {}
+    choices = blocks_render.choices(reader, blocks, filters) if filters.labels and only is None else {}
     query = urlencode(filters.params())
     suffix = "?" + query if query else ""
     for view in views:
@@ -178,7 +179,8 @@ def _datasets_for(request: HttpRequest, kind: str) -> list[tuple[str, str]]:
     found = catalog.readable_datasets(request.user).filter(published_version__isnull=False)
     out = []
     for dataset in found.select_related("published_version").order_by("title"):
-        if kind == Block.Kind.MAP and not (dataset.published_version.geo or {}).get("point_column"):
+        version = dataset.published_version
+        if kind == Block.Kind.MAP and not ((version.geo if version else None) or {}).get("point_column"):
             continue
         out.append((dataset.slug, dataset.title))
     return out
@@ -256,7 +258,9 @@ def block_add(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind not in FORMS:
         context = {"dashboard": found, "kinds": _kinds()}
-        return render(request, "viz/dashboard_block_kind.html", context, status=400 if request.method == "POST" else 200)
+        return render(
+            request, "viz/dashboard_block_kind.html", context, status=400 if request.method == "POST" else 200
+        )
     return _block_page(request, found, kind, None)
 
 

@@ -78,6 +78,15 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     opened = context.new_page()
     opened.errors = []  # type: ignore[attr-defined]
     opened.on("pageerror", lambda error: opened.errors.append(str(error)))  # type: ignore[attr-defined]
+    # A script, style or frame refused by the Content-Security-Policy is only said on the console: count it too.
+    opened.on(
+        "console",
+        lambda message: (
+            opened.errors.append(message.text)  # type: ignore[attr-defined]
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     opened.set_default_timeout(20_000)
     yield opened
     context.close()

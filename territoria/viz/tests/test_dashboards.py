@@ -198,7 +198,8 @@ def test_filter_values_come_only_from_blocks_the_person_may_read(make_dashboard,
 
 def test_a_text_block_is_sanitised_markdown(make_dashboard, client):
     make_dashboard(
-        "texte", blocks=[{"kind": "text", "title": "Intro", "config": {"text": "## Titre\n\n**gras** <script>x()</script>"}}]
+        "texte",
+        blocks=[{"kind": "text", "title": "Intro", "config": {"text": "## Titre\n\n**gras** <script>x()</script>"}}],
     )
     body = client.get("/tableaux-de-bord/texte/").content.decode()
     assert "<h2>Titre</h2>" in body and "<strong>gras</strong>" in body and "<script>x()" not in body
@@ -248,14 +249,20 @@ def test_a_decrease_and_other_conditions(equipements):
     )  # fmt: skip
     # Lyon: 2024 = 12,5 (Gymnase Nord); 2023 = 7,75 (Piscine Été).
     assert figure.value == pytest.approx(12.5) and figure.previous == pytest.approx(7.75)
-    none = compute(equipements, where="ville = \"Nulle part\"", compare="year", date_column="date_ouverture")
+    none = compute(equipements, where='ville = "Nulle part"', compare="year", date_column="date_ouverture")
     assert none.value is None and none.sentence == "Nombre de lignes : aucune donnée."
     lower = kpis.Kpi("Total", 80, previous=100, change=-20.0, compared=True, period="2024", previous_period="2023")
-    assert lower.direction == "down" and "en baisse de 20\u00a0%" in lower.sentence and lower.shown_change == "−20\u00a0%"
+    assert (
+        lower.direction == "down" and "en baisse de 20\u00a0%" in lower.sentence and lower.shown_change == "−20\u00a0%"
+    )
 
 
 def test_month_periods_cross_the_year():
-    assert kpis.periods(dt.date(2024, 1, 15), "month") == (dt.date(2023, 12, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1))
+    assert kpis.periods(dt.date(2024, 1, 15), "month") == (
+        dt.date(2023, 12, 1),
+        dt.date(2024, 1, 1),
+        dt.date(2024, 2, 1),
+    )
     assert kpis.periods(dt.date(2024, 12, 31), "month")[2] == dt.date(2025, 1, 1)
     assert kpis.periods(dt.date(2024, 6, 1), "year") == (dt.date(2023, 1, 1), dt.date(2024, 1, 1), dt.date(2025, 1, 1))
 

@@ -36,9 +36,14 @@ def test_an_editor_creates_a_dashboard(owner, org):
     assert dashboard.organisation == org and dashboard.created_by == owner and dashboard.visibility == "internal"
     assert dashboard.published is not None and dashboard.filters == {"period": {"label": "Année"}}
     # The same title again gets another address; « nouveau » is never a dashboard's address.
-    client.post("/tableaux-de-bord/nouveau/", {"organisation": org.pk, "title": "Budget en un coup d'œil", "visibility": "public"})
+    client.post(
+        "/tableaux-de-bord/nouveau/",
+        {"organisation": org.pk, "title": "Budget en un coup d'œil", "visibility": "public"},
+    )
     assert Dashboard.objects.filter(slug="budget-en-un-coup-doeil-2").exists()
-    refused = client.post("/tableaux-de-bord/nouveau/", {"organisation": org.pk, "title": "X", "slug": "nouveau", "visibility": "public"})
+    refused = client.post(
+        "/tableaux-de-bord/nouveau/", {"organisation": org.pk, "title": "X", "slug": "nouveau", "visibility": "public"}
+    )
     assert refused.status_code == 400 and "déjà pris" in refused.content.decode()
 
 
@@ -136,8 +141,17 @@ def test_adding_a_block_of_each_kind(board, owner, equipements, communes):
         "compare": "year",
         "date_column": "date_ouverture",
     }
-    assert chart.config == {"dataset": "equipements", "chart": {"type": "bar", "x": "ville", "aggregation": "count", "date_unit": "month"}}
-    assert table.config == {"dataset": "equipements", "columns": ["nom", "montant"], "sort": "montant", "descending": True, "limit": 3}
+    assert chart.config == {
+        "dataset": "equipements",
+        "chart": {"type": "bar", "x": "ville", "aggregation": "count", "date_unit": "month"},
+    }
+    assert table.config == {
+        "dataset": "equipements",
+        "columns": ["nom", "montant"],
+        "sort": "montant",
+        "descending": True,
+        "limit": 3,
+    }
     assert text.config == {"text": "Du **texte**."} and text.title == "À lire"
     page = client.get("/tableaux-de-bord/compose/").content.decode()
     assert page.count('class="dash-block') == 6 and "Stade Sud" in page and "<strong>texte</strong>" in page
@@ -158,7 +172,9 @@ def test_block_settings_are_checked(board, owner, equipements):
     assert not Block.objects.exists()
 
 
-def test_a_dataset_the_editor_may_not_read_cannot_be_chosen(board, owner, make_dataset, other_org, tmp_path, equipements):
+def test_a_dataset_the_editor_may_not_read_cannot_be_chosen(
+    board, owner, make_dataset, other_org, tmp_path, equipements
+):
     from territoria.viz.tests.conftest import ROWS, publish, write_csv
 
     elsewhere = make_dataset("interne-ailleurs", "Interne ailleurs", visibility="internal", organisation=other_org)
@@ -172,18 +188,34 @@ def test_a_dataset_the_editor_may_not_read_cannot_be_chosen(board, owner, make_d
 
 def test_editing_a_block_keeps_its_settings_and_may_change_them(board, owner, equipements):
     block = Block.objects.create(
-        dashboard=board, kind="chart", title="Avant", config={"dataset": "equipements", "chart": {"type": "bar", "x": "ville"}}
+        dashboard=board,
+        kind="chart",
+        title="Avant",
+        config={"dataset": "equipements", "chart": {"type": "bar", "x": "ville"}},
     )
     client = client_for(owner)
     form = client.get(f"/tableaux-de-bord/compose/blocs/{block.pk}/modifier/").content.decode()
     assert 'value="Avant"' in form and '<option value="ville" selected>' in form
     response = client.post(
         f"/tableaux-de-bord/compose/blocs/{block.pk}/modifier/",
-        {"title": "Après", "width": "4", "type": "pie", "x": "ville", "aggregation": "sum", "y": "montant", "date_unit": "month"},
+        {
+            "title": "Après",
+            "width": "4",
+            "type": "pie",
+            "x": "ville",
+            "aggregation": "sum",
+            "y": "montant",
+            "date_unit": "month",
+        },
     )
     assert response.status_code == 302 and response["Location"].endswith(f"#bloc-{block.pk}")
     block.refresh_from_db()
-    assert (block.title, block.width, block.config["chart"]["type"], block.config["chart"]["y"]) == ("Après", 4, "pie", "montant")
+    assert (block.title, block.width, block.config["chart"]["type"], block.config["chart"]["y"]) == (
+        "Après",
+        4,
+        "pie",
+        "montant",
+    )
 
 
 def test_moving_blocks_up_and_down(board, owner):
@@ -214,7 +246,9 @@ def test_deleting_a_block_then_the_dashboard_needs_a_confirmation(board, owner, 
     url = f"/tableaux-de-bord/compose/blocs/{block.pk}/supprimer/"
     assert "Supprimer ce bloc ?" in client.get(url).content.decode()
     assert client.post(url).status_code == 200 and Block.objects.filter(pk=block.pk).exists()
-    assert client.post(f"/tableaux-de-bord/compose/blocs/{other.pk}/supprimer/", {"confirmer": "oui"}).status_code == 404
+    assert (
+        client.post(f"/tableaux-de-bord/compose/blocs/{other.pk}/supprimer/", {"confirmer": "oui"}).status_code == 404
+    )
     assert client.post(url, {"confirmer": "oui"}).status_code == 302
     assert not Block.objects.filter(pk=block.pk).exists() and Block.objects.filter(pk=other.pk).exists()
     assert client.post("/tableaux-de-bord/compose/supprimer/").status_code == 200
