@@ -443,15 +443,15 @@ def versions() -> dict[str, str]:
     return found
 
 
-def table(rows: list[list[str]], headers: list[str]) -> str:
+def table(rows: list[list[str]], headers: list[str], right: frozenset[int] | set[int] = frozenset({1, 2, 3, 6})) -> str:
+    """A plain-text table; columns whose index is in ``right`` are right-aligned (the figures)."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    right = {1, 2, 3, 6}
 
     def line(cells: list[str]) -> str:
         return "  ".join(
             str(c).rjust(w) if i in right else str(c).ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        ).rstrip()
 
     return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 

@@ -50,7 +50,7 @@ from typing import Any
 
 import duckdb
 import ingest_data
-from catalog_bench import signals_as_exit, step, tool
+from catalog_bench import signals_as_exit, step, table, tool
 
 BENCH_DIR = Path(__file__).resolve().parent
 MIB = 1024 * 1024
@@ -606,18 +606,6 @@ def versions() -> dict[str, str]:
     found["sqlite"] = sqlite3.sqlite_version
     found["python"] = platform.python_version()
     return found
-
-
-def table(rows: list[list[str]], headers: list[str], right: set[int]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def run(rows: int = 1_000_000, seed: int = 42, output: Path | None = None, keep: bool = False, repeat: int = 1) -> int:

@@ -52,7 +52,7 @@ import duckdb
 import httpx
 import ingest_data
 import sqlite_utils
-from catalog_bench import Server, free_port, running, signals_as_exit, step, territoria_env, tool
+from catalog_bench import Server, fetch, free_port, running, signals_as_exit, step, table, territoria_env, tool
 
 BENCH_DIR = Path(__file__).resolve().parent
 SLUG = "qualite-air"
@@ -509,15 +509,6 @@ class Timing:
         return quantile(self.samples_ms, 0.95)
 
 
-def fetch(client: httpx.Client, request: httpx.Request) -> tuple[float, httpx.Response]:
-    started = time.perf_counter()
-    response = client.send(request)  # the body is read before send() returns
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {request.url} → {response.status_code}: {response.text[:500]}")
-    return elapsed, response
-
-
 def measure(query: Query, clients: dict[str, httpx.Client], requests: int, warmup: int) -> dict[str, Timing]:
     built = {
         "territoria": clients["territoria"].build_request("GET", query.territoria[0], params=query.territoria[1]),
@@ -738,18 +729,6 @@ def versions() -> dict[str, str]:
     found["python"] = platform.python_version()
     found["duckdb_runtime"] = duckdb.__version__
     return found
-
-
-def table(rows: list[list[str]], headers: list[str], right: set[int]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            str(c).rjust(w) if i in right else str(c).ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def run(
