@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "territoria.ingest",
     "territoria.records",
     "territoria.viz",
+    "territoria.atlas",
     "territoria.portal",
     "huey.contrib.djhuey",
 ]

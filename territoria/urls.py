@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("territoria.ingest.urls")),
     path("", include("territoria.records.urls")),
     path("", include("territoria.viz.urls")),
+    path("", include("territoria.atlas.urls")),
     path("", include("territoria.accounts.urls")),
     path("espace/", internal.space, name="space"),
     path("qui-contacter/", referents.directory, name="referents"),

@@ -180,3 +180,87 @@ def editable_organisations(user: AnyUser) -> list[int] | None:
     if _is_superuser(user):
         return None
     return _orgs_with(user, EDITOR_ROLES)
+
+
+# --- the atlas of digital actions ----------------------------------------------------------------------------
+# A fiche-action is known by the fields ``state`` (submitted, published, rejected), ``organisation_id`` and
+# ``submitted_by_id``. Rules:
+# - everyone sees published actions (title, text, place, classification, the contact *service*);
+# - a submitted or rejected action is seen only by who submitted it, the members of its organisation and the
+#   moderators (superusers and people holding the ``atlas.moderate_action`` permission);
+# - the *person* to contact (name, e-mail, phone) is personal data: shown to signed-in members of an
+#   organisation (the agents of the network's collectivités), to who submitted it and to the moderators; never to
+#   anonymous visitors, nor in the public API and exports;
+# - who submitted it (while it awaits moderation), the editors and administrators of its organisation and the
+#   moderators may change it; only moderators publish, reject and confirm classifications.
+
+ATLAS_PUBLISHED = "published"
+
+
+class GuardedAction(Protocol):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def organisation_id(self) -> int | None: ...
+
+    @property
+    def submitted_by_id(self) -> int | None: ...
+
+
+def can_moderate_actions(user: AnyUser) -> bool:
+    """May ``user`` publish, reject and classify the atlas's actions?"""
+    if not user.is_authenticated:
+        return False
+    has_perm = getattr(user, "has_perm", None)
+    return _is_superuser(user) or bool(has_perm and has_perm("atlas.moderate_action"))
+
+
+def action_filter(user: AnyUser, prefix: str = "") -> Q:
+    """A Q object selecting the actions ``user`` may see."""
+    if can_moderate_actions(user):
+        return Q()
+    published = Q(**{f"{prefix}state": ATLAS_PUBLISHED})
+    if not user.is_authenticated:
+        return published
+    own = Q(**{f"{prefix}submitted_by_id": user.pk})
+    members = Q(**{f"{prefix}organisation_id__in": list(accounts.roles_by_organisation(user))})
+    return published | own | members
+
+
+def can_view_action(user: AnyUser, action: GuardedAction) -> bool:
+    if action.state == ATLAS_PUBLISHED or can_moderate_actions(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return action.submitted_by_id == user.pk or action.organisation_id in accounts.roles_by_organisation(user)
+
+
+def can_see_action_contact(user: AnyUser, action: GuardedAction) -> bool:
+    """May ``user`` read the name, e-mail and phone of the person to contact about ``action``?"""
+    if not can_view_action(user, action) or not user.is_authenticated:
+        return False
+    if can_moderate_actions(user) or action.submitted_by_id == user.pk:
+        return True
+    return bool(accounts.roles_by_organisation(user))
+
+
+def can_edit_action(user: AnyUser, action: GuardedAction) -> bool:
+    if not user.is_authenticated:
+        return False
+    if can_moderate_actions(user):
+        return True
+    if action.submitted_by_id == user.pk and action.state != ATLAS_PUBLISHED:
+        return True
+    role = accounts.roles_by_organisation(user).get(action.organisation_id) if action.organisation_id else None
+    return role in EDITOR_ROLES
+
+
+def can_submit_actions(user: AnyUser) -> bool:
+    """Members of an organisation (a collectivité of the network) and moderators submit actions."""
+    return bool(user.is_authenticated and (can_moderate_actions(user) or accounts.roles_by_organisation(user)))
+
+
+def can_curate_atlases(user: AnyUser) -> bool:
+    """Moderators and the editors of an organisation save thematic atlases."""
+    return can_moderate_actions(user) or bool(user.is_authenticated and _orgs_with(user, EDITOR_ROLES))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from territoria.access.models import Grant
 from territoria.accounts.models import Group, Membership, Referent
 from territoria.accounts.services import Organisation
+from territoria.atlas.demo import load_demo_atlas
 from territoria.catalog import services as catalog
 from territoria.ingest import pipeline as ingest_pipeline
 from territoria.ingest import services as ingest
@@ -66,6 +67,9 @@ def load(*, with_data: bool = True) -> dict[str, int]:
         for spec in DATASETS:
             versions += _ingest_first_file(catalog.get_dataset(spec["slug"]), FILES / spec["files"][0][0])
         load_demo_dashboards()  # its blocks read the data versions loaded just above
+    atlas = load_demo_atlas(
+        orgs[DEMO_ORGANISATION["slug"]], moderator=accounts.get("demo-admin"), agent=accounts.get("demo-agent")
+    )
     catalog.optimize_database()
     return {
         "organisations": len(orgs),
@@ -73,6 +77,7 @@ def load(*, with_data: bool = True) -> dict[str, int]:
         "resources": resources,
         "versions": versions,
         "accounts": len(accounts),
+        "atlas_actions": atlas.get("actions", 0),
     }
 
 

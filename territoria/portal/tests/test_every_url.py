@@ -158,6 +158,42 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     ],
     "viz:embed-dashboard": [{"slug": slug} for slug in DASHBOARDS.values()] + [{"slug": "no-such-dashboard"}],
     "viz:embed-block": [{"pk": f"{{resource:block-{key}}}"} for key in BLOCKS] + [{"pk": "999999"}],
+    # Atlas: a published action linked to every dataset (its page must list only the visible ones) and a
+    # submitted one of no organisation, titled with the draft's keyword, that only moderators may see.
+    **{
+        f"atlas:{name}": [{"pk": "{resource:action-public}"}, {"pk": "{resource:action-waiting}"}, {"pk": "999999"}]
+        for name in ("action", "edit", "moderate")
+    },
+    **{
+        f"atlas:{name}": [{}]
+        for name in (
+            "explore",
+            "submit",
+            "moderation",
+            "import",
+            "import-template",
+            "atlases",
+            "atlas-create",
+            "observatory",
+            "referentials",
+            "referential-import",
+            "api-actions",
+            "api-facets",
+            "api-map",
+            "api-referentials",
+            "api-classify",
+            "api-observatory",
+        )
+    },
+    "atlas:atlas": [{"slug": "atlas-test"}, {"slug": "no-such-atlas"}],
+    "atlas:embed": [{"slug": "atlas-test"}, {"slug": "no-such-atlas"}],
+    "atlas:referential": [{"slug": "territoria"}, {"slug": "no-such-referential"}],
+    "atlas:referential-export": [{"slug": "territoria", "format": f} for f in ("csv", "xlsx", "pdf")],
+    "atlas:api-action": [{"pk": "{resource:action-public}"}, {"pk": "{resource:action-waiting}"}, {"pk": "999999"}],
+    "atlas:api-export": [{"format": f} for f in ("csv", "geojson", "xls")],
+    "atlas:api-referential": [{"slug": "territoria"}, {"slug": "no-such-referential"}],
+    "atlas:api-referential-export": [{"slug": "territoria", "format": f} for f in ("csv", "xlsx", "pdf")]
+    + [{"slug": "no-such-referential", "format": "csv"}],
 }
 
 # Extra query strings for some patterns (the first, "", is always requested).
@@ -222,6 +258,13 @@ QUERIES: dict[str, list[str]] = {
     "manage-audit": ["action=download", "person=owner&start=2000-01-01&end=2100-01-01", "page=2"],
     "manage-audit-all": ["organisation=autre-ville", "action=api-read"],
     "referents": ["q=dossiers+sociaux", "q=social", "theme=SOCI", "q=camille", "service=Action+sociale"],
+    "atlas:explore": ["q=fiche", "q=numerique&enjeu=E15", "departement=35&annee=2023", "page=2"],
+    "atlas:api-actions": ["q=fiche", "facets=true", "limit=1000", "nope=1", "enjeu=E15&statut=done"],
+    "atlas:api-facets": ["q=fiche"],
+    "atlas:api-map": ["q=fiche"],
+    "atlas:api-export": ["q=fiche"],
+    "atlas:api-classify": ["text=espace+public+num%C3%A9rique", "text="],
+    "atlas:atlas": ["annee=2023"],
 }
 
 # What each kind of person must never see (written out from the access rules, not derived from the code).
@@ -364,6 +407,34 @@ def walk_world(catalogue, org, owner, settings, tmp_path, demo_file, make_datase
             dashboard=boards[key], kind="table", title=f"Bloc {keyword(key)}", config={"dataset": catalogue[key].slug}
         )
         pks[f"block-{key}"] = block.pk
+    # Atlas (see SAMPLES): the classification needs the default referential that migrate installs.
+    from territoria.atlas import actions as atlas_actions
+    from territoria.atlas import referentials as atlas_referentials
+    from territoria.atlas.models import Action, ThematicAtlas
+
+    referential = atlas_referentials.current()
+    public_action = Action(
+        referential=referential,
+        title="Espace public numérique",
+        summary="Un EPN.",
+        collectivite="Ville de Test",
+        insee="35238",
+        state=Action.State.PUBLISHED,
+        contact_service="Numérique",
+        contact_name="Camille Martin",
+    )
+    atlas_actions.save(public_action, propose=False, datasets=list(catalogue.values()))
+    waiting = Action(
+        referential=referential,
+        title=f"Fiche {keyword('draft')}",
+        summary="En attente.",
+        collectivite="X",
+        insee="35238",
+        state=Action.State.SUBMITTED,
+    )
+    atlas_actions.save(waiting, propose=False)
+    pks["action-public"], pks["action-waiting"] = public_action.pk, waiting.pk
+    ThematicAtlas.objects.create(slug="atlas-test", title="Atlas de test", filters={"departement": ["35"]})
     return pks
 
 
