@@ -27,8 +27,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Classeur XLSX"),
-        help_text=gettext_lazy("Au plus %(size)s Mo et %(rows)s lignes par feuille.")
-        % {"size": bulk.MAX_FILE_SIZE // (1024 * 1024), "rows": bulk.MAX_ROWS},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX, "aria-describedby": "id_file-help"}),
     )
     partial = forms.BooleanField(
@@ -37,6 +35,14 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Sans cette option, une seule ligne rejetée suffit pour que rien ne soit importé."),
         widget=forms.CheckboxInput(attrs={"aria-describedby": "id_partial-help"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Au plus %(size)s Mo, %(actions)s fiches et %(rows)s lignes par feuille.") % {
+            "size": bulk.MAX_FILE_SIZE // (1024 * 1024),
+            "actions": bulk.MAX_ACTIONS,
+            "rows": f"{bulk.MAX_ROWS:,}".replace(",", "\u202f"),
+        }
 
 
 @require_http_methods(["GET", "POST"])

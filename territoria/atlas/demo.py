@@ -63,7 +63,7 @@ def rows(path: Path = DATA / "demo_actions.csv") -> list[dict[str, str]]:
 
 
 def load_demo_atlas(
-    organisation: Organisation | None = None, moderator: Any = None, agent: Any = None
+    organisation: Organisation | None = None, moderator: Any = None, agent: Any = None, limit: int | None = None
 ) -> dict[str, int]:
     referential = referentials.load_default()
     if referential is None:
@@ -72,7 +72,7 @@ def load_demo_atlas(
         moderator.user_permissions.add(
             Permission.objects.get(codename="moderate_action", content_type__app_label="atlas")
         )
-    data = rows()
+    data = rows()[:limit] if limit else rows()
     with transaction.atomic():
         Action.objects.filter(referential__slug=referential.slug, moderation_note="démo").delete()
         for index, row in enumerate(data):

@@ -4,8 +4,10 @@ refitted when moderators have confirmed more actions), proposals stored on the a
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -69,8 +71,45 @@ def confirmed_examples(referential: Referential, exclude: Sequence[int] = ()) ->
     ]
 
 
+def _stem(referential: Referential) -> str:
+    """Names the referential version beyond its primary key (another database may reuse the key)."""
+    return f"classifier-{referential.pk}-{int(referential.created.timestamp())}"
+
+
+def _path(referential: Referential, signature: tuple[int, int]) -> Path:
+    return Path(settings.DATA_DIR) / "atlas" / f"{_stem(referential)}-{signature[0]}-{signature[1]}.pickle"
+
+
+def _load(referential: Referential, signature: tuple[int, int]) -> Classifier | None:
+    """A model another process (the demo, a worker, another web process) fitted for the same signature."""
+    path = _path(referential, signature)
+    try:
+        with path.open("rb") as handle:
+            fitted = pickle.load(handle)  # noqa: S301 (written by this installation only, in its data folder)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return fitted if isinstance(fitted, Classifier) else None
+
+
+def _save(referential: Referential, signature: tuple[int, int], fitted: Classifier) -> None:
+    path = _path(referential, signature)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{_stem(referential)}-*.pickle"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(fitted, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        logger.warning("could not keep the atlas classifier in %s", path.parent)
+
+
 def _refit(referential: Referential, signature: tuple[int, int]) -> Classifier:
-    fitted = Classifier(elements(referential), confirmed_examples(referential))
+    fitted = _load(referential, signature)
+    if fitted is None:
+        fitted = Classifier(elements(referential), confirmed_examples(referential))
+        _save(referential, signature, fitted)
     with _lock:
         known = _fitted.get(referential.pk)
         if known is None or known[0] <= signature:
@@ -84,12 +123,21 @@ def classifier(referential: Referential) -> Classifier:
 
     Fitting takes seconds, so a request never waits for a refit when a model is already there: it is answered
     by the current model while a thread fits the next one with the newly confirmed actions (in tests and with
-    TERRITORIA_TASKS_IMMEDIATE, the refit happens at once, so results are reproducible)."""
+    TERRITORIA_TASKS_IMMEDIATE, the refit happens at once, so results are reproducible). Fitted models are kept
+    in TERRITORIA_DATA_DIR/atlas, so the other processes (web workers, the demo command) load them instead of
+    fitting again."""
     signature = _signature(referential)
     with _lock:
         known = _fitted.get(referential.pk)
         if known and known[0] == signature:
             return known[1]
+        if known is None:
+            stored = _latest_stored(referential)
+            if stored is not None:
+                known = stored
+                _fitted[referential.pk] = stored
+                if stored[0] == signature:
+                    return stored[1]
         background = known is not None and not settings.TASKS_IMMEDIATE
         if background and referential.pk in _refitting:
             return known[1]  # type: ignore[index]
@@ -99,6 +147,19 @@ def classifier(referential: Referential) -> Classifier:
         threading.Thread(target=_refit_in_thread, args=(referential.pk, signature), daemon=True).start()
         return known[1]  # type: ignore[index]
     return _refit(referential, signature)
+
+
+def _latest_stored(referential: Referential) -> tuple[tuple[int, int], Classifier] | None:
+    folder = Path(settings.DATA_DIR) / "atlas"
+    for path in sorted(folder.glob(f"{_stem(referential)}-*.pickle"), reverse=True)[:1]:
+        parts = path.stem.split("-")
+        try:
+            signature = (int(parts[3]), int(parts[4]))
+        except (IndexError, ValueError):
+            return None
+        fitted = _load(referential, signature)
+        return (signature, fitted) if fitted is not None else None
+    return None
 
 
 def _refit_in_thread(referential_pk: int, signature: tuple[int, int]) -> None:

@@ -20,6 +20,7 @@ from territoria.catalog import services as catalog
 from territoria.web.security import draws_charts, embeddable
 
 PAGE_SIZE = 20
+SERVICES_SHOWN = 12  # the most frequent services of the selection (the API gives more)
 
 
 def _explore_context(
@@ -36,6 +37,7 @@ def _explore_context(
     ).get_page(request.GET.get("page"))
     enjeu_labels = dict(referential.items.filter(level="enjeu").values_list("code", "label")) if referential else {}
     groups = explore.facets(queryset, effective, referential)
+    groups["service"] = groups["service"][:SERVICES_SHOWN]
     return {
         "filters": filters,
         "effective": effective,

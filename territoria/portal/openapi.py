@@ -8,13 +8,22 @@ from django.http import HttpRequest
 
 from territoria import __version__
 from territoria.accounts import openapi as accounts_openapi
+from territoria.atlas import openapi as atlas_openapi
 from territoria.catalog import access_openapi
 from territoria.catalog import openapi as catalog_openapi
 from territoria.ingest import openapi as ingest_openapi
 from territoria.records import openapi as records_openapi
 from territoria.viz import openapi as viz_openapi
 
-PARTS = [catalog_openapi, access_openapi, ingest_openapi, records_openapi, viz_openapi, accounts_openapi]
+PARTS = [
+    catalog_openapi,
+    access_openapi,
+    ingest_openapi,
+    records_openapi,
+    viz_openapi,
+    atlas_openapi,
+    accounts_openapi,
+]
 
 ERROR_SCHEMA = {
     "type": "object",

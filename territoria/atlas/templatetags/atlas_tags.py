@@ -43,3 +43,15 @@ def atlas_map_labels() -> SafeString:
         "loadingAction": _("Chargement…"),
     }
     return json_script(json.loads(json.dumps(labels)), "atlas-map-i18n")
+
+
+@register.simple_tag(takes_context=True)
+def atlas_rights(context: dict[str, Any]) -> dict[str, bool]:
+    """What the sub-navigation offers the person: submitting, importing, moderating (the access policy decides)."""
+    from territoria.access import services as access
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"submit": False, "moderate": False}
+    return {"submit": access.can_submit_actions(user), "moderate": access.can_moderate_actions(user)}

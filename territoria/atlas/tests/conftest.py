@@ -14,8 +14,9 @@ _SHARED: dict[int, classify.Classifier] = {}
 
 
 @pytest.fixture(autouse=True)
-def _refit_inline(settings):  # type: ignore[no-untyped-def]
+def _refit_inline(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.TASKS_IMMEDIATE = True
+    settings.DATA_DIR = tmp_path  # fitted classifiers are kept there
     proposals.forget()
     yield
     proposals.forget()

@@ -117,3 +117,33 @@ def test_the_evaluation_set_is_kept_apart_from_the_training_actions():
         e.text.split("\n")[0] for e in evaluation.read_examples(evaluation.DATA / "demo_actions.csv", full=False)
     }
     assert held_out.isdisjoint(training)
+
+
+def test_a_fitted_classifier_is_kept_for_the_other_processes(referential, settings):
+    from territoria.atlas import proposals
+
+    first = proposals.classifier(referential)
+    stored = list((settings.DATA_DIR / "atlas").glob("classifier-*.pickle"))
+    assert len(stored) == 1
+    proposals.forget()  # another process: nothing in memory
+    again = proposals.classifier(referential)
+    assert again is not first
+    text = "Une borne de prise de rendez-vous en ligne pour les cartes d'identité"
+    assert again.propose(text).services == first.propose(text).services
+
+
+def test_corrections_reach_the_next_proposals(referential, action_factory):
+    from territoria.atlas import proposals
+
+    text = "Le Pedibus connecté : les parents bénévoles s'inscrivent en ligne pour accompagner les enfants"
+    before = proposals.propose_text(referential, text)
+    for n in range(3):
+        action_factory(
+            title=f"Pedibus connecté {n}",
+            summary="Le Pedibus : inscription des parents en ligne.",
+            enjeu="E08",
+            services=("S064",),
+        )
+    after = proposals.propose_text(referential, text)
+    assert before.services[0].code != "S064"
+    assert after.services[0].code == "S064"

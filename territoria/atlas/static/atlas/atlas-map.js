@@ -24,8 +24,15 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     if (config.tiles) L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
+    // Département outlines under the actions, in a pane of their own below the markers.
+    map.createPane("outlines").style.zIndex = 350;
+    const outlines = L.canvas({ pane: "outlines" });
     fetch(config.outlines).then(function (r) { return r.ok ? r.json() : null; }).then(function (geo) {
-      if (geo) L.geoJSON(geo, { style: { color: "#8a8a99", weight: 0.7, fill: false }, interactive: false }).addTo(map);
+      if (!geo) return;
+      L.geoJSON(geo, {
+        pane: "outlines", renderer: outlines, interactive: false,
+        style: { color: "#6b6b7b", weight: 0.8, fill: true, fillColor: "#ffffff", fillOpacity: 0.7 },
+      }).addTo(map);
     }).catch(function () {});
     const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45 });
     cluster.addTo(map);
@@ -68,7 +75,13 @@
         });
         cluster.addLayers(markers);
         if (markers.length) {
-          map.fitBounds(cluster.getBounds(), { maxZoom: 11, padding: [20, 20] });
+          // Mainland France first: a few overseas actions would otherwise zoom the map out to the whole world.
+          const mainland = markers.filter(function (m) {
+            const p = m.getLatLng();
+            return p.lat > 41 && p.lat < 51.6 && p.lng > -5.8 && p.lng < 10;
+          });
+          const shown = mainland.length >= 0.8 * markers.length ? L.featureGroup(mainland) : cluster;
+          map.fitBounds(shown.getBounds(), { maxZoom: 11, padding: [20, 20] });
           status.textContent = say(labels.count, markers.length.toLocaleString(document.documentElement.lang || "fr"));
         } else {
           status.textContent = labels.none;
