@@ -134,7 +134,7 @@ def _expressions() -> st.SearchStrategy[str]:
             ),
         )
 
-    return st.recursive(st.one_of(fields, literals, st.just("*")), extend, max_leaves=8)
+    return st.recursive(st.one_of(fields, literals, st.just("*")), extend, max_leaves=6)
 
 
 expressions = _expressions()
