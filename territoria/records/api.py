@@ -29,6 +29,7 @@ from territoria.accounts.services import AuditEvent, audit
 from territoria.catalog.models import Dataset
 from territoria.lib import odsql
 from territoria.records import compiler, engine
+from territoria.records import facets as facets_module
 from territoria.records.services import visible_version
 from territoria.web.errors import ApiError, NotFound
 from territoria.web.params import get_int, reject_unknown
@@ -102,6 +103,7 @@ def _query(params: QueryDict, *, group_by: bool = True) -> compiler.Query:
         order_by=params.get("order_by", ""),
         refine=params.getlist("refine"),
         exclude=params.getlist("exclude"),
+        timezone=params.get("timezone") or "UTC",
     )
 
 
@@ -198,8 +200,7 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
         allowed = [c["name"] for c in columns if c.get("type") in compiler.FACET_TYPES and c["name"] != "_row"]
         names = params.getlist("facet") or allowed
         query = _query(params, group_by=False)
-        refined = {(r.facet, r.value) for r in _parsed_refines(query.refine)}
-        conditions = bool(query.where.strip() or query.refine or query.exclude)
+        _parsed_refines(query.refine)
         path = str(version.data_path())
         body: list[dict[str, Any]] = []
         for name in names:
@@ -210,36 +211,14 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
                     parameter="facet",
                 )
             try:
-                sql, sql_params = compiler.compile_facet(columns, path, query, name, FACET_TOP)
+                values = facets_module.values(columns, path, query, name, FACET_TOP)
             except odsql.OdsqlError as error:
                 raise _odsql_error(error) from None
-            try:
-                # Without conditions the counts are the version's own: computed once per file, then kept.
-                rows = engine.facet_rows(sql, sql_params, path, conditions)
             except engine.EngineError:
                 raise _engine_error() from None
-            values = []
-            for value, count in rows:
-                if value is None:
-                    continue
-                text = _facet_text(engine.to_json(value))
-                values.append(
-                    {
-                        "name": text,
-                        "value": text,
-                        "count": count,
-                        "state": "refined" if (name, text) in refined else "displayed",
-                    }
-                )
             body.append({"name": name, "facets": values})
         _audit(request, dataset, AuditEvent.Action.API_READ, "facets", version=version.number)
         return _json({"links": [], "facets": body})
-
-
-def _facet_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _parsed_refines(raws: list[str]) -> list[odsql.Refine]:

@@ -31,6 +31,7 @@ import math
 import os
 import threading
 import uuid
+import zoneinfo
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from typing import Any
 
 import duckdb
 
+from territoria.records import spatial
 from territoria.records.compiler import Compiled
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ def connection() -> duckdb.DuckDBPyConnection:
     if con is None:
         con = duckdb.connect(":memory:", config=CONFIG)  # type: ignore[arg-type]
         con.execute("SET parquet_metadata_cache = true")  # files are immutable: parse each footer once
+        con.execute("SET TimeZone = 'UTC'")  # date-times without an offset are UTC, whatever the machine's zone
+        spatial.register(con)  # exact geometry tests (shapely) for the geo predicates
         _local.con = con
     return con
 
@@ -216,8 +220,27 @@ def _geo_point(value: Any) -> Any:
     return to_json(value)
 
 
-def _converter(sql_type: str, kind: str | None) -> Callable[[Any], Any] | None:
-    """A function equal to ``to_json(value, kind)`` for every value of ``sql_type``; None when it is identity."""
+DATETIME_TYPES = TEMPORAL_TYPES - {"DATE", "TIME"}
+
+
+def _in_zone(zone: zoneinfo.ZoneInfo) -> Callable[[Any], Any]:
+    """ISO text of a date-time in ``zone`` (a value without an offset is UTC), as Opendatasoft gives them."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+            return aware.astimezone(zone).isoformat()
+        return _iso(value)
+
+    return convert
+
+
+def _converter(sql_type: str, kind: str | None, zone: zoneinfo.ZoneInfo | None = None) -> Callable[[Any], Any] | None:
+    """A function equal to ``to_json(value, kind)`` for every value of ``sql_type``; None when it is identity.
+
+    With ``zone``, date-times are given in that zone, with their offset."""
+    if zone is not None and sql_type in DATETIME_TYPES:
+        return _in_zone(zone)
     if sql_type in UNCHANGED_TYPES or (sql_type == "VARCHAR" and kind != "geo_shape"):
         return None
     if sql_type in {"DOUBLE", "FLOAT"}:
@@ -240,7 +263,8 @@ def converters(compiled: Compiled, sql_types: list[str]) -> list[Callable[[Any],
     kinds = compiled.types or [None] * len(names)
     if len(sql_types) != len(names):  # not expected; the generic conversion is always right
         sql_types = ["?"] * len(names)
-    return [_converter(t, k) for t, k in zip(sql_types, kinds, strict=False)]
+    zone = zoneinfo.ZoneInfo(compiled.timezone) if compiled.timezone else None
+    return [_converter(t, k, zone) for t, k in zip(sql_types, kinds, strict=False)]
 
 
 def row_maker(compiled: Compiled, sql_types: list[str]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:

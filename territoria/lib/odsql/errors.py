@@ -10,8 +10,9 @@ class OdsqlError(ValueError):
 
     Attributes: ``clause`` ("where", "select", "group_by", "order_by", "refine"...),
     ``position`` (1-based character index in the clause, or None), ``expected`` (French
-    descriptions of what would have been accepted there), ``reason`` (the message core) and
-    ``message`` (the full French message, also ``str(error)``).
+    descriptions of what would have been accepted there), ``reason`` (the message core), ``hint``
+    (a suggestion shown after the position, e.g. "vouliez-vous dire « commune » ?") and ``message``
+    (the full French message, also ``str(error)``).
     """
 
     def __init__(
@@ -20,21 +21,25 @@ class OdsqlError(ValueError):
         reason: str,
         position: int | None = None,
         expected: Iterable[str] = (),
+        hint: str = "",
     ) -> None:
         self.clause = clause
+        self.hint = hint
         self.reason = reason
         self.position = position
         self.expected = list(expected)
         message = f"{clause} : {reason}"
         if position is not None:
             message += f" à la position {position}"
-        if self.expected:
+        if hint:
+            message += f" ; {hint}"
+        elif self.expected:
             message += " ; attendu : " + ", ".join(self.expected)
         self.message = message
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[type[OdsqlError], tuple[str, str, int | None, list[str]]]:
-        return type(self), (self.clause, self.reason, self.position, self.expected)
+    def __reduce__(self) -> tuple[type[OdsqlError], tuple[str, str, int | None, list[str], str]]:
+        return type(self), (self.clause, self.reason, self.position, self.expected, self.hint)
 
 
 # French description of each grammar terminal, in the order they are listed to the user.

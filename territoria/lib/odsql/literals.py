@@ -80,9 +80,10 @@ def literal_value(terminal: str, text: str) -> tuple[Value, str]:
 def _number(text: str) -> int | float:
     try:
         value: int | float = float(text) if "." in text else int(text)
-    except ValueError:  # more digits than int() accepts
-        value = math.inf
-    if not math.isfinite(value):
+        finite = math.isfinite(value)  # OverflowError for an int beyond any float
+    except (ValueError, OverflowError):  # more digits than int() or a float accepts
+        finite = False
+    if not finite:
         raise ValueError(f"nombre trop grand {quote_excerpt(text)}")
     return value
 

@@ -154,3 +154,36 @@ def test_row_window_only_in_id_order_with_its_bounds_as_parameters():
     assert compile_(refine=["ville:Lyon"]).filtered and compile_(exclude=["ville:Lyon"]).filtered
     for clauses in ({"order_by": "montant"}, {"select": "count(*)"}, {"group_by": "ville"}):
         assert not compile_(**clauses).window_sql
+
+
+def test_geometries_are_checked_by_shapely_and_passed_as_parameters():
+    polygon = "POLYGON((4.8 45.7, 4.9 45.7, 4.9 45.8, 4.8 45.7))"
+    compiled = compile_(where=f"intersects(geo_point_2d, geom'{polygon}')")
+    assert "4.8" not in compiled.sql and "POLYGON" not in compiled.sql
+    assert any(isinstance(p, str) and p.startswith("POLYGON") for p in compiled.params)
+    assert compiled.params[1:5] == [4.8, 4.9, 45.7, 45.8]  # the box pre-filter: lon min, max, lat min, max
+    for bad, reason in [("geom'POLYGON((1 2'", "illisible"), ("geom'POINT(200 10)'", "hors limites")]:
+        with pytest.raises(OdsqlError) as info:
+            compile_(where=f"within(geo_point_2d, {bad})")
+        assert reason in info.value.message and info.value.position == 22
+    with pytest.raises(OdsqlError):
+        compile_(where="intersects(nom, geom'POINT(4.8 45.7)')")
+
+
+def test_date_functions_use_the_time_zone_as_a_parameter():
+    columns = [*COLUMNS, {"name": "maj", "type": "datetime"}]
+    compiled = compile_query(columns, "/v.parquet", Query(where="month(maj) = 4", timezone="Europe/Paris"))
+    assert "Europe/Paris" in compiled.params and "Europe/Paris" not in compiled.sql
+    # A date column is a calendar day: no zone conversion.
+    plain = compile_query(columns, "/v.parquet", Query(where="month(date_ouverture) = 4", timezone="Europe/Paris"))
+    assert "Europe/Paris" not in plain.params
+    with pytest.raises(OdsqlError) as info:
+        compile_(where="year(nom) = 2024")
+    assert "date" in info.value.message
+
+
+def test_an_unknown_field_hint_comes_after_the_position():
+    with pytest.raises(OdsqlError) as info:
+        compile_(where='vile = "Lyon"')
+    assert info.value.message == "where : champ inconnu « vile » à la position 1 ; vouliez-vous dire « ville » ?"
+    assert info.value.expected  # the list of fields stays in the structured error
