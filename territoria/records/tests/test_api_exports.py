@@ -63,7 +63,7 @@ def test_exports_have_no_row_limit_and_stream_in_chunks(make_dataset, tmp_path, 
 @pytest.mark.parametrize(
     ("path", "params", "status", "parameter"),
     [
-        ("exports/xlsx", {}, 404, "format"),
+        ("exports/docx", {}, 404, "format"),
         ("exports/csv", {"delimiter": "x"}, 400, "delimiter"),
         ("exports/csv", {"with_bom": "peut-être"}, 400, "with_bom"),
         ("exports/csv", {"where": "nom = "}, 400, "where"),

@@ -1,0 +1,25 @@
+"""JSON Lines: one of the records API's objects per line (``_id`` included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import QueryDict
+
+from territoria.records import compiler
+from territoria.records.exports import Job
+from territoria.records.exports.json import objects
+
+CONTENT_TYPE = "application/jsonl; charset=utf-8"
+EXTENSION = "jsonl"
+PARAMS: frozenset[str] = frozenset()
+ARROW = False
+
+
+def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:
+    return {}
+
+
+def write(job: Job) -> Iterator[bytes]:
+    return objects(job, array=False)
