@@ -10,40 +10,20 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.translation import gettext as _
 
 from territoria.lib.cells import protect_cell, protect_text
 from territoria.records import compiler, engine
 from territoria.records.exports import Job
-from territoria.web.errors import ApiError
+from territoria.web.params import get_bool, get_delimiter
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
 PARAMS = frozenset({"delimiter", "with_bom"})
 ARROW = False
-DELIMITERS = {",", ";", "\t", "|"}
-
-
-def bool_param(params: QueryDict, name: str, default: bool) -> bool:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.lower() in {"true", "1"}:
-        return True
-    if raw.lower() in {"false", "0"}:
-        return False
-    raise ApiError(_("« %(name)s » accepte true ou false.") % {"name": name}, parameter=name)
-
-
-def csv_options(params: QueryDict) -> dict[str, Any]:
-    delimiter = params.get("delimiter", ",")
-    if delimiter not in DELIMITERS:
-        raise ApiError(_("« delimiter » accepte « , », « ; », tabulation ou « | »."), parameter="delimiter")
-    return {"delimiter": delimiter, "bom": bool_param(params, "with_bom", False)}
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:
-    return csv_options(params)
+    return {"delimiter": get_delimiter(params), "bom": get_bool(params, "with_bom", False)}
 
 
 def _cell_function(convert: Callable[[Any], Any] | None, sql_type: str) -> Callable[[Any], Any] | None:
