@@ -3,7 +3,8 @@
 ``exports/{format}`` is answered by the module of this package named ``{format}`` (``csv.py`` answers
 ``exports/csv``). Adding a format is adding a module; each one holds:
 
-- ``CONTENT_TYPE`` and ``EXTENSION`` (of the downloaded file);
+- ``CONTENT_TYPE`` and ``EXTENSION`` (of the downloaded file), ``DOC`` and ``EXAMPLE`` (French description and
+  example body, or None for a binary file, shown in the OpenAPI document);
 - ``PARAMS``: the query parameters of its own it reads (``delimiter``…), accepted for every format;
 - ``ARROW``: True to receive Arrow record batches (:func:`engine.stream_arrow`), False for tuples in chunks
   (:func:`engine.stream_raw`);
@@ -44,6 +45,8 @@ class Exporter(Protocol):
     EXTENSION: str
     PARAMS: frozenset[str]
     ARROW: bool
+    DOC: str
+    EXAMPLE: str | None
 
     def prepare(self, params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]: ...
 

@@ -20,6 +20,11 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
 PARAMS = frozenset({"delimiter", "with_bom"})
 ARROW = False
+DOC = (
+    "CSV (séparateur `delimiter`, BOM avec `with_bom`) ; le texte qui commence par = + - @ est précédé "
+    "d'une apostrophe pour ne pas devenir une formule."
+)
+EXAMPLE: str | None = "nom,ville,quantite\r\nGymnase Nord,Lyon,3\r\n"
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:

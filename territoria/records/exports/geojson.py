@@ -19,6 +19,14 @@ CONTENT_TYPE = "application/geo+json; charset=utf-8"
 EXTENSION = "geojson"
 PARAMS: frozenset[str] = frozenset()
 ARROW = False
+DOC = (
+    "GeoJSON : une FeatureCollection ; la géométrie vient du champ geo_shape (sinon geo_point), les "
+    'autres champs sont les propriétés ; sans champ géographique, `"geometry": null`.'
+)
+EXAMPLE: str | None = (
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", '
+    '"coordinates": [4.8357, 45.764]}, "properties": {"nom": "Gymnase Nord"}}]}'
+)
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:

@@ -15,6 +15,8 @@ CONTENT_TYPE = "application/json; charset=utf-8"
 EXTENSION = "json"
 PARAMS: frozenset[str] = frozenset()
 ARROW = False
+DOC = "Un tableau JSON des enregistrements (avec `_id`), tels que les renvoie `/records`."
+EXAMPLE: str | None = '[{"_id": 1, "nom": "Gymnase Nord", "ville": "Lyon", "quantite": 3}]'
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:

@@ -15,6 +15,8 @@ CONTENT_TYPE = "application/jsonl; charset=utf-8"
 EXTENSION = "jsonl"
 PARAMS: frozenset[str] = frozenset()
 ARROW = False
+DOC = "JSON Lines : un enregistrement (avec `_id`) par ligne."
+EXAMPLE: str | None = '{"_id": 1, "nom": "Gymnase Nord", "ville": "Lyon", "quantite": 3}\n'
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:

@@ -16,6 +16,11 @@ CONTENT_TYPE = "application/vnd.apache.parquet"
 EXTENSION = "parquet"
 PARAMS: frozenset[str] = frozenset()
 ARROW = True
+DOC = (
+    "Apache Parquet : colonnes typées (dates, nombres, booléens ; geo_point en structure lon/lat, "
+    "geo_shape en texte GeoJSON)."
+)
+EXAMPLE: str | None = None
 
 
 def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:

@@ -30,6 +30,11 @@ CONTENT_TYPE = "application/zip"
 EXTENSION = "zip"
 PARAMS: frozenset[str] = frozenset()
 ARROW = False
+DOC = (
+    "Shapefile zippé (.shp .shx .dbf .prj .cpg) en WGS 84 ; noms de champs coupés à 10 caractères, "
+    "uniques. Erreur 400 sans champ géographique."
+)
+EXAMPLE: str | None = None
 BATCH_ROWS = 10_000
 PEEK_CHUNKS = 100  # chunks read ahead, at most, to find the first shape's kind
 NAME_BYTES = 10

@@ -25,6 +25,11 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 EXTENSION = "xlsx"
 PARAMS: frozenset[str] = frozenset()
 ARROW = False
+DOC = (
+    "Classeur XLSX : une feuille au nom du jeu de données (une suivante au-delà de 1 048 575 lignes), le "
+    "texte reste du texte (jamais une formule), les dates sont des dates."
+)
+EXAMPLE: str | None = None
 SHEET_ROWS = 1_048_576  # rows of an XLSX sheet, header included
 NAME_MAX = 31
 
