@@ -8,6 +8,8 @@ GET /api/explore/v2.1/catalog/exports/{format}
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse, QueryDict, StreamingHttpResponse
 from django.utils import translation
@@ -165,7 +167,8 @@ def facets(request: HttpRequest) -> JsonResponse:
 def export(request: HttpRequest, format: str) -> StreamingHttpResponse:  # noqa: A002
     """Every dataset of the catalogue query the person may see (no row limit), streamed."""
     params = request.GET
-    with translation.override(_lang(params)):
+    lang = _lang(params)
+    with translation.override(lang):
         reject_unknown(params, EXPORT_PARAMS)
         if format not in catalog_exports.CONTENT_TYPES:
             raise NotFound(
@@ -180,6 +183,14 @@ def export(request: HttpRequest, format: str) -> StreamingHttpResponse:  # noqa:
             content = catalog_exports.write_csv(datasets, request, delimiter, bom)
         else:
             content = catalog_exports.write_json(datasets, request, array=format == "json")
-        response = StreamingHttpResponse(content, content_type=catalog_exports.CONTENT_TYPES[format])
+        response = StreamingHttpResponse(
+            _in_language(lang, content), content_type=catalog_exports.CONTENT_TYPES[format]
+        )
         response["Content-Disposition"] = f'attachment; filename="catalogue.{format}"'
         return response
+
+
+def _in_language(lang: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """The pieces written after the view has returned, in the language asked for (theme labels)."""
+    with translation.override(lang):
+        yield from pieces

@@ -22,7 +22,7 @@ from territoria.access.services import Visibility
 from territoria.accounts.services import AuditEvent, audit
 from territoria.catalog.models import Dataset
 from territoria.lib import odsql
-from territoria.lib.cells import protect_cell
+from territoria.lib.cells import protect_cell as protect_cell  # re-exported: the former home of the CSV cell
 from territoria.records import compiler, engine, exports
 from territoria.records.services import visible_version
 from territoria.web.errors import ApiError, NotFound
@@ -37,8 +37,6 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_RECORD_ID = 2**63 - 1
 FACET_TOP = 50
-EXPORT_FORMATS = {name: exporter.CONTENT_TYPE for name, exporter in exports.EXPORTERS.items()}
-__all__ = ["protect_cell"]  # kept here for the callers of the records API's former CSV helper
 
 
 def _json(body: object, status: int = 200) -> JsonResponse:

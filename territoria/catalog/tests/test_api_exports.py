@@ -63,6 +63,7 @@ def as_csv(user=None, **params) -> list[dict[str, str]]:  # type: ignore[no-unty
         {"refine": "keyword:budget"},
         {"exclude": "theme:EDUC", "order_by": "modified desc"},
         {"refine": "publisher:ville-test"},
+        {"lang": "en", "order_by": "title"},
     ],
 )
 @pytest.mark.parametrize("kind", [None, "member", "owner"])
@@ -72,6 +73,12 @@ def test_exports_are_the_list_api_for_every_person_and_query(catalogue, member, 
     assert as_json(user, **params) == expected
     assert as_jsonl(user, **params) == expected
     assert [r["dataset_id"] for r in as_csv(user, **params)] == [d["dataset_id"] for d in expected]
+
+
+def test_theme_labels_follow_lang(catalogue):
+    rows = {r["dataset_id"]: r for r in as_csv(lang="en")}
+    assert rows["equipements-sportifs"]["theme"] == "Education, culture and sport"
+    assert {r["dataset_id"]: r for r in as_csv()}["equipements-sportifs"]["theme"] == "Éducation, culture et sport"
 
 
 def test_only_what_the_person_may_see(catalogue, member, outsider):
