@@ -471,7 +471,7 @@ def stream_arrow(compiled: Compiled, rows_per_batch: int = CHUNK * 10) -> ArrowS
             result = _execute(cursor, compiled.window_sql, _window_params(compiled, *windows[0]))
         else:
             result = _execute(cursor, compiled.sql, compiled.params)
-        reader = result.to_arrow_reader(rows_per_batch)
+        reader = _arrow_reader(result, rows_per_batch)
     except EngineError:
         cursor.close()
         raise
@@ -480,6 +480,13 @@ def stream_arrow(compiled: Compiled, rows_per_batch: int = CHUNK * 10) -> ArrowS
         logger.warning("records export failed: %s", error)
         raise EngineError(type(error).__name__) from None
     return ArrowStream(reader.schema, _batches(compiled, cursor, reader, windows[1:], rows_per_batch))
+
+
+def _arrow_reader(result: duckdb.DuckDBPyConnection, size: int) -> Any:
+    """A pyarrow RecordBatchReader over a result (``to_arrow_reader`` in recent DuckDB, ``fetch_record_batch``
+    before it)."""
+    make = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+    return make(size)
 
 
 def _batches(
@@ -497,6 +504,6 @@ def _batches(
             if window is None:
                 return
             result = _execute(cursor, compiled.window_sql, _window_params(compiled, *window))
-            reader = result.to_arrow_reader(size)
+            reader = _arrow_reader(result, size)
     finally:
         cursor.close()
