@@ -197,10 +197,7 @@ PATHS: dict[str, Any] = {
                         for exporter in exports.EXPORTERS.values()
                     },
                 },
-                "403": {
-                    "description": "Jeu de données dont seules les métadonnées sont publiques.",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                },
+                "403": {"$ref": "#/components/responses/Forbidden"},
                 **ERRORS,
             },
         }
