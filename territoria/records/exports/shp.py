@@ -8,6 +8,7 @@ a shape of another kind is written without geometry.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import zipfile
@@ -146,7 +147,7 @@ def write(job: Job) -> Iterator[bytes]:
 
     def batches() -> Iterator[pa.RecordBatch]:
         pending: list[tuple[Any, ...]] = []
-        for chunk in [*ahead, *chunks]:
+        for chunk in itertools.chain(ahead, chunks):  # the chunks read ahead, then the others as they come
             pending.extend(chunk)
             if len(pending) >= BATCH_ROWS:
                 yield _batch(pending)

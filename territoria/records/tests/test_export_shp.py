@@ -77,3 +77,47 @@ def test_without_a_geometry_the_answer_is_400_in_the_api_error_shape(equipements
 )
 def test_short_names(names, short):
     assert shp.short_names(names) == short
+
+
+def test_rows_are_handed_to_gdal_batch_by_batch_never_all_at_once(make_dataset, tmp_path, monkeypatch):
+    """The rows reach pyogrio as they are read: when GDAL takes a batch, the later chunks are not read yet."""
+    from territoria.records import engine
+
+    from .conftest import publish, write_csv
+
+    monkeypatch.setattr(engine, "CHUNK", 50)
+    monkeypatch.setattr(shp, "BATCH_ROWS", 100)
+    rows = [(f"n{i}", "Ville", "1,5", str(i), "2024-01-01", "45", "4", "oui", "") for i in range(1, 1001)]
+    publish(make_dataset("gros", "Gros"), write_csv(tmp_path / "gros.csv", rows))
+    pulled = [0]
+    real_stream = engine.stream_raw
+
+    def counting(compiled):  # type: ignore[no-untyped-def]
+        stream = real_stream(compiled)
+
+        def chunks():  # type: ignore[no-untyped-def]
+            for chunk in stream.chunks:
+                pulled[0] += 1
+                yield chunk
+
+        return engine.Stream(stream.sql_types, chunks())
+
+    seen: list[tuple[int, int]] = []  # (rows in the batch, chunks read when GDAL got it)
+    real_write = shp.pyogrio.write_arrow
+
+    def watching(reader, *args, **kwargs):  # type: ignore[no-untyped-def]
+        batches = []
+        for batch in reader:
+            seen.append((batch.num_rows, pulled[0]))
+            batches.append(batch)
+        import pyarrow as pa
+
+        return real_write(pa.Table.from_batches(batches, schema=reader.schema), *args, **kwargs)
+
+    monkeypatch.setattr(engine, "stream_raw", counting)
+    monkeypatch.setattr(shp.pyogrio, "write_arrow", watching)
+    unzip(content(get(None, "gros", "exports/shp", select="quantite, geo_point_2d")), tmp_path / "out")
+    assert [n for n, _ in seen] == [100] * 10
+    assert [p for _, p in seen] == [2 * k for k in range(1, 11)]  # 2 chunks of 50 per batch, read just in time
+    _, written = read(tmp_path / "out", "gros")
+    assert [r["quantite"] for r in written] == list(range(1, 1001))
