@@ -75,7 +75,7 @@ def test_export_errors_are_json(equipements, api_error, path, params, status, pa
 
 
 def test_csv_cells_are_the_json_values_protected(equipements):
-    """The CSV is written column by column (api._cell_function): each cell must equal protect_cell() of the value
+    """The CSV is written column by column (exports/csv.py): each cell must equal protect_cell() of the value
     the JSON export gives, for every type of the fixture (text, decimal, integer, date, boolean, point)."""
     data = content(get(None, "equipements", "exports/csv")).decode("utf-8")
     table = list(csv.reader(io.StringIO(data)))
