@@ -31,7 +31,7 @@ def run_django(argv: list[str]) -> None:
 
 
 def serve(args: list[str]) -> None:
-    """Run gunicorn with the workers and address of TERRITORIA_SERVE_*; extra args go to gunicorn."""
+    """Run gunicorn with the workers, address and timeout of TERRITORIA_SERVE_*; extra args go to gunicorn."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
     from gunicorn.app.wsgiapp import run
 
@@ -41,6 +41,8 @@ def serve(args: list[str]) -> None:
     try:
         workers = env.get_int("TERRITORIA_SERVE_WORKERS", 2, minimum=1, maximum=64)
         bind = env.get_str("TERRITORIA_SERVE_BIND", "127.0.0.1:8000")
+        # Seconds a worker may spend on one request before gunicorn kills it: long enough for large exports.
+        timeout = env.get_int("TERRITORIA_SERVE_TIMEOUT", 300, minimum=0, maximum=86_400)
     except ImproperlyConfiguredEnv as error:
         sys.exit(f"territoria serve: {error}")
     sys.argv = [
@@ -50,6 +52,8 @@ def serve(args: list[str]) -> None:
         str(workers),
         "--bind",
         bind,
+        "--timeout",
+        str(timeout),
         "--access-logfile",
         "-",
         *args,

@@ -3,28 +3,33 @@
 GET /api/explore/v2.1/catalog/datasets
 GET /api/explore/v2.1/catalog/datasets/{dataset_id}
 GET /api/explore/v2.1/catalog/facets
+GET /api/explore/v2.1/catalog/exports/{format}
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse, QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from territoria.catalog import exports as catalog_exports
 from territoria.catalog import odsql as catalog_odsql
 from territoria.catalog import services
 from territoria.catalog.explore import dataset_json
 from territoria.catalog.facets import FACETS
 from territoria.lib import odsql
 from territoria.web.errors import ApiError, NotFound
-from territoria.web.params import get_int, reject_unknown
+from territoria.web.params import get_bool, get_delimiter, get_int, reject_unknown
 
 # Accepted for compatibility with Opendatasoft clients; they change nothing here.
 COMPATIBLE = {"apikey", "timezone", "include_links", "include_app_metas"}
 LIST_PARAMS = {"where", "order_by", "limit", "offset", "refine", "exclude", "lang", *COMPATIBLE}
 FACET_PARAMS = {"facet", "where", "refine", "exclude", "lang", *COMPATIBLE}
+EXPORT_PARAMS = {"where", "order_by", "refine", "exclude", "lang", "delimiter", "with_bom", *COMPATIBLE}
 MAX_OFFSET = 10_000
 
 
@@ -156,3 +161,36 @@ def facets(request: HttpRequest) -> JsonResponse:
             ],
         }
         return _json(body)
+
+
+@require_GET
+def export(request: HttpRequest, format: str) -> StreamingHttpResponse:  # noqa: A002
+    """Every dataset of the catalogue query the person may see (no row limit), streamed."""
+    params = request.GET
+    lang = _lang(params)
+    with translation.override(lang):
+        reject_unknown(params, EXPORT_PARAMS)
+        if format not in catalog_exports.CONTENT_TYPES:
+            raise NotFound(
+                _("Format d'export inconnu « %(format)s » ; formats disponibles : %(known)s.")
+                % {"format": format[:20], "known": ", ".join(catalog_exports.CONTENT_TYPES)},
+                parameter="format",
+            )
+        delimiter = get_delimiter(params)
+        bom = get_bool(params, "with_bom", False)
+        datasets = _search(request, params).each()
+        if format == "csv":
+            content = catalog_exports.write_csv(datasets, request, delimiter, bom)
+        else:
+            content = catalog_exports.write_json(datasets, request, array=format == "json")
+        response = StreamingHttpResponse(
+            _in_language(lang, content), content_type=catalog_exports.CONTENT_TYPES[format]
+        )
+        response["Content-Disposition"] = f'attachment; filename="catalogue.{format}"'
+        return response
+
+
+def _in_language(lang: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """The pieces written after the view has returned, in the language asked for (theme labels)."""
+    with translation.override(lang):
+        yield from pieces

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from territoria.catalog import exports as catalog_exports
 from territoria.catalog.facets import FACETS
 from territoria.catalog.odsql import FIELDS
 
+EXPORT_FORMATS = catalog_exports.CONTENT_TYPES
 ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
 }
@@ -136,6 +138,64 @@ PATHS: dict[str, Any] = {
                     "description": "Valeurs et effectifs par facette.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Facets"}}},
                 },
+                **ERRORS,
+            },
+        }
+    },
+    "/api/explore/v2.1/catalog/exports/{format}": {
+        "get": {
+            "operationId": "exportCatalog",
+            "tags": ["Catalogue"],
+            "summary": "Exporter le catalogue",
+            "description": "Tous les jeux de données que la personne peut voir, avec les mêmes filtres et le même "
+            "tri que la liste (`where`, `order_by`, `refine`, `exclude`), sans limite de 100 résultats, envoyés en "
+            "flux. `json` : un tableau de jeux de données de la même forme que la liste ; `jsonl` : un par ligne ; "
+            "`csv` : une ligne par jeu (identifiants, champs de `metas.default`, puis ceux de `metas.dcat` "
+            "préfixés `dcat.` ; listes jointes par « , » ; le texte commençant par = + - @ est précédé d'une "
+            "apostrophe).",
+            "parameters": [
+                {
+                    "name": "format",
+                    "in": "path",
+                    "required": True,
+                    "description": "Format du fichier : " + ", ".join(EXPORT_FORMATS) + ".",
+                    "schema": {"type": "string", "enum": list(EXPORT_FORMATS)},
+                    "example": "csv",
+                },
+                WHERE,
+                _param(
+                    "order_by",
+                    "Tri : champs séparés par des virgules, `asc` ou `desc`.",
+                    {"type": "string"},
+                    "modified desc",
+                ),
+                REFINE,
+                EXCLUDE,
+                _param("delimiter", "CSV : séparateur.", {"type": "string", "enum": [",", ";", "\t", "|"]}, ";"),
+                _param("with_bom", "CSV : marque d'ordre des octets UTF-8 (pour Excel).", {"type": "boolean"}, True),
+                LANG,
+            ],
+            "responses": {
+                "200": {
+                    "description": "Le fichier, en pièce jointe (`catalogue.{format}`).",
+                    "content": {
+                        "text/csv": {
+                            "schema": {"type": "string"},
+                            "example": "dataset_id,dataset_uid,visibility,title,description,theme,keyword,...\r\n"
+                            "equipements-sportifs,3f2c…,public,Équipements sportifs,Gymnases…,"
+                            '"Éducation, culture et sport","sport, gymnase",...\r\n',
+                        },
+                        "application/json": {
+                            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}
+                        },
+                        "application/jsonl": {
+                            "schema": {"type": "string"},
+                            "example": '{"dataset_id": "equipements-sportifs", "metas": {"default": {"title": '
+                            '"Équipements sportifs"}}}\n',
+                        },
+                    },
+                },
+                "404": {"$ref": "#/components/responses/NotFound"},
                 **ERRORS,
             },
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,20 @@ class DatasetSearch:
             return [found[pk] for pk in chosen if pk in found]
         ordering = [*self.order_by, "pk"] if self.order_by else ["title", "pk"]
         return list(with_relations(self.queryset.order_by(*ordering))[offset : offset + limit])
+
+    def each(self, chunk: int = 200) -> Iterator[Dataset]:
+        """Every dataset of the query in the order of :meth:`page`, read ``chunk`` datasets at a time (exports):
+        only the ids are held, never all the datasets with their relations."""
+        if self.ranks is not None and not self.order_by:
+            ranks = self.ranks
+            ids = sorted(self.queryset.values_list("pk", flat=True), key=lambda pk: (-ranks.get(pk, 0.0), pk))
+        else:
+            ordering = [*self.order_by, "pk"] if self.order_by else ["title", "pk"]
+            ids = list(self.queryset.order_by(*ordering).values_list("pk", flat=True))
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            found = {d.pk: d for d in with_relations(Dataset.objects.filter(pk__in=part))}
+            yield from (found[pk] for pk in part if pk in found)
 
     def facets(self, names: list[str] | None = None, limit: int = 50) -> dict[str, list[FacetValue]]:
         return {name: FACETS[name].count(self.queryset, limit) for name in (names or list(FACETS))}

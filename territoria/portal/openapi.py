@@ -81,6 +81,16 @@ def document(request: HttpRequest) -> dict[str, Any]:
                     "Ressource inconnue ou non visible.",
                     {"error_code": "NotFound", "message": "Aucun jeu de données « x ».", "status": 404},
                 ),
+                "Forbidden": error(
+                    "Données réservées : seule la fiche du jeu est publique.",
+                    {
+                        "error_code": "Forbidden",
+                        "message": "Les données de ce jeu sont réservées aux personnes autorisées ; connectez-vous "
+                        "ou demandez l'accès.",
+                        "status": 403,
+                        "parameter": "dataset_id",
+                    },
+                ),
             },
         },
     }

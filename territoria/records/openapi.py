@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from territoria.records.api import EXPORT_FORMATS, MAX_LIMIT, MAX_OFFSET
+from territoria.records import exports
+from territoria.records.api import MAX_LIMIT, MAX_OFFSET
 
 ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
@@ -30,6 +31,12 @@ def _path(name: str, description: str, example: str) -> dict[str, Any]:
         "description": description,
         "example": example,
     }
+
+
+def _export_media(exporter: exports.Exporter) -> dict[str, Any]:
+    if exporter.EXAMPLE is None:
+        return {"schema": {"type": "string", "format": "binary"}}
+    return {"schema": {"type": "string"}, "example": exporter.EXAMPLE}
 
 
 DATASET_ID = _path("dataset_id", "Identifiant du jeu de données.", "subventions-attribuees")
@@ -157,33 +164,40 @@ PATHS: dict[str, Any] = {
             "operationId": "exportRecords",
             "tags": TAGS,
             "summary": "Exporter les enregistrements",
-            "description": "Tous les enregistrements retenus, sans limite, en flux.",
+            "description": "Tous les enregistrements retenus, sans limite de lignes, envoyés en flux (mémoire "
+            "constante). Formats :\n\n"
+            + "\n".join(f"- `{name}` : {exporter.DOC}" for name, exporter in exports.EXPORTERS.items())
+            + "\n\nLes exports de données non publiques sont inscrits au journal d'audit.",
             "parameters": [
                 DATASET_ID,
                 {
                     "name": "format",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "string", "enum": list(EXPORT_FORMATS)},
+                    "description": "Format du fichier : " + ", ".join(exports.EXPORTERS) + ".",
+                    "schema": {"type": "string", "enum": list(exports.EXPORTERS)},
                     "example": "csv",
+                    "examples": {name: {"value": name, "summary": e.DOC} for name, e in exports.EXPORTERS.items()},
                 },
                 SELECT,
                 WHERE,
                 ORDER_BY,
                 REFINE,
                 EXCLUDE,
-                _param("delimiter", "Séparateur CSV.", {"type": "string", "enum": [",", ";", "\t", "|"]}, ";"),
+                _param("delimiter", "CSV : séparateur.", {"type": "string", "enum": [",", ";", "\t", "|"]}, ";"),
                 _param("with_bom", "CSV : marque d'ordre des octets UTF-8 (pour Excel).", {"type": "boolean"}, True),
                 LANG,
                 TIMEZONE,
             ],
             "responses": {
                 "200": {
-                    "description": "Le fichier.",
+                    "description": "Le fichier, en pièce jointe (`Content-Disposition`).",
                     "content": {
-                        media.split(";")[0]: {"schema": {"type": "string"}} for media in EXPORT_FORMATS.values()
+                        exporter.CONTENT_TYPE.split(";")[0]: _export_media(exporter)
+                        for exporter in exports.EXPORTERS.values()
                     },
                 },
+                "403": {"$ref": "#/components/responses/Forbidden"},
                 **ERRORS,
             },
         }

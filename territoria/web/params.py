@@ -37,3 +37,25 @@ def reject_unknown(params: QueryDict, allowed: set[str]) -> None:
             % {"name": unknown[0], "allowed": ", ".join(sorted(allowed))},
             parameter=unknown[0],
         )
+
+
+def get_bool(params: QueryDict, name: str, default: bool) -> bool:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"true", "1"}:
+        return True
+    if raw.lower() in {"false", "0"}:
+        return False
+    raise ApiError(_("« %(name)s » accepte true ou false.") % {"name": name}, parameter=name)
+
+
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def get_delimiter(params: QueryDict, name: str = "delimiter") -> str:
+    """The CSV delimiter of an export: , (default) ; tab or |."""
+    delimiter = params.get(name, ",")
+    if delimiter not in CSV_DELIMITERS:
+        raise ApiError(_("« delimiter » accepte « , », « ; », tabulation ou « | »."), parameter=name)
+    return delimiter

@@ -88,13 +88,36 @@ def test_serve_defaults(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["territoria"])
     monkeypatch.delenv("TERRITORIA_SERVE_WORKERS", raising=False)
     monkeypatch.delenv("TERRITORIA_SERVE_BIND", raising=False)
+    monkeypatch.delenv("TERRITORIA_SERVE_TIMEOUT", raising=False)
     cli.serve([])
     argv = seen[0]
     assert argv[argv.index("--workers") + 1] == "2"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8000"
+    assert argv[argv.index("--timeout") + 1] == "300"  # long exports are not killed after gunicorn's 30 s
 
 
-@pytest.mark.parametrize(("name", "value"), [("TERRITORIA_SERVE_WORKERS", "0"), ("TERRITORIA_SERVE_WORKERS", "many")])
+def test_serve_timeout_setting_and_extra_arguments_last(monkeypatch):
+    import gunicorn.app.wsgiapp
+
+    seen = []
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["territoria"])
+    monkeypatch.setenv("TERRITORIA_SERVE_TIMEOUT", "900")
+    cli.serve([])
+    assert seen[0][seen[0].index("--timeout") + 1] == "900"
+    cli.serve(["--timeout", "60"])  # given on the command line, it comes last: gunicorn keeps it
+    assert seen[1][-2:] == ["--timeout", "60"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TERRITORIA_SERVE_WORKERS", "0"),
+        ("TERRITORIA_SERVE_WORKERS", "many"),
+        ("TERRITORIA_SERVE_TIMEOUT", "-1"),
+        ("TERRITORIA_SERVE_TIMEOUT", "5min"),
+    ],
+)
 def test_serve_refuses_bad_settings_naming_the_variable(name, value, monkeypatch):
     import gunicorn.app.wsgiapp
 

@@ -109,6 +109,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "catalog:api-datasets": [{}],
     "catalog:api-dataset": [{"dataset_id": slug} for slug in SLUGS.values()] + [{"dataset_id": "no-such-dataset"}],
     "catalog:api-facets": [{}],
+    "catalog:api-exports": [{"format": f} for f in ("csv", "json", "jsonl", "xlsx")],
     "ingest:upload": [{"slug": slug} for slug in SLUGS.values()],
     "ingest:job": [{"job_id": "{resource:job-public}"}, {"job_id": "{resource:job-restricted}"}, {"job_id": "999999"}],
     "ingest:publish": [{"slug": slug, "number": "1"} for slug in SLUGS.values()],
@@ -122,7 +123,9 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "records:api-record": [{"dataset_id": slug, "record_id": r} for slug in SLUGS.values() for r in ("1", "999999")],
     "records:api-facets": [{"dataset_id": slug} for slug in SLUGS.values()],
     "records:api-export": [
-        {"dataset_id": slug, "format": f} for slug in SLUGS.values() for f in ("csv", "json", "jsonl", "xls")
+        {"dataset_id": slug, "format": f}
+        for slug in SLUGS.values()
+        for f in ("csv", "json", "jsonl", "geojson", "xlsx", "parquet", "shp", "xls")
     ],
     "ingest:api-remove-personal-data": [{"dataset_id": slug, "number": "1"} for slug in SLUGS.values()],
     "ingest:api-job": [
@@ -239,6 +242,14 @@ QUERIES: dict[str, list[str]] = {
     ],
     "catalog:api-facets": ["facet=keyword", "facet=theme&refine=theme:ECON", "where=%22budget%22", "facet=nope"],
     "catalog:api-dataset": ["lang=en", "limit=1"],
+    "catalog:api-exports": [
+        "where=%22budget%22",
+        "refine=keyword:budget",
+        "exclude=theme:EDUC&order_by=title+desc",
+        "delimiter=%3B&with_bom=true",
+        "where=title+%3D",
+        "limit=5",
+    ],
     "catalog:dataset": ["lang=en"],
     "viz:table": ["q=covoiturage&tri=-nom_lieu&refine=type:x", "f_nbre_pl=%3E2", "page=2"],
     "viz:chart": ["type=bar&x=type", "type=pie&x=nom", "type=bar&x=nope", "type=line&x=type&where=x+%3D"],

@@ -142,6 +142,24 @@ def test_documented_parameters_match_what_the_api_accepts(doc):
     assert documented == api.LIST_PARAMS - api.COMPATIBLE
     facets = doc["paths"]["/api/explore/v2.1/catalog/facets"]["get"]
     assert {p["name"] for p in facets["parameters"]} == api.FACET_PARAMS - api.COMPATIBLE
+    exports = doc["paths"]["/api/explore/v2.1/catalog/exports/{format}"]["get"]
+    assert {p["name"] for p in exports["parameters"]} == (api.EXPORT_PARAMS - api.COMPATIBLE) | {"format"}
+
+
+def test_every_export_format_is_documented(doc):
+    from territoria.catalog import exports as catalog_exports
+    from territoria.records import exports
+
+    records = doc["paths"]["/api/explore/v2.1/catalog/datasets/{dataset_id}/exports/{format}"]["get"]
+    (fmt,) = [p for p in records["parameters"] if p["name"] == "format"]
+    assert fmt["schema"]["enum"] == list(exports.EXPORTERS) == list(fmt["examples"])
+    media = records["responses"]["200"]["content"]
+    assert set(media) == {e.CONTENT_TYPE.split(";")[0] for e in exports.EXPORTERS.values()}
+    for name, exporter in exports.EXPORTERS.items():
+        assert f"`{name}`" in records["description"] and exporter.DOC in records["description"]
+    catalog = doc["paths"]["/api/explore/v2.1/catalog/exports/{format}"]["get"]
+    (fmt,) = [p for p in catalog["parameters"] if p["name"] == "format"]
+    assert fmt["schema"]["enum"] == list(catalog_exports.CONTENT_TYPES)
 
 
 def test_documented_limits_match_the_settings(doc, settings):
@@ -175,7 +193,8 @@ def test_documented_examples_are_accepted_by_the_api(doc, catalogue):
             if "example" not in parameter:
                 continue
             if parameter["in"] == "path":
-                url = url.replace("{" + parameter["name"] + "}", "equipements-sportifs")
+                value = "equipements-sportifs" if parameter["name"] == "dataset_id" else parameter["example"]
+                url = url.replace("{" + parameter["name"] + "}", value)
             else:
                 values = parameter["example"] if isinstance(parameter["example"], list) else [parameter["example"]]
                 query += [(parameter["name"], str(v)) for v in values]

@@ -78,3 +78,56 @@ def expected_rows() -> list[dict[str, object]]:
             }
         )
     return out
+
+
+def content(response) -> bytes:  # type: ignore[no-untyped-def]
+    """The whole body of a streamed export (asserting it is a streamed 200)."""
+    assert response.status_code == 200, response.content
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def records_of(dataset: str, client=None, **params) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """What the records API answers for a query (every row of the small test datasets)."""
+    import json
+
+    response = get(client, dataset, "records", limit=100, **params)
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)["results"]
+
+
+ZONES = [
+    # (nom_de_la_zone, nom_de_la_zone_courte, surface, geometry)
+    ("Zone A", "A", 12.5, {"type": "Polygon", "coordinates": [[[4.8, 45.7], [4.9, 45.7], [4.9, 45.8], [4.8, 45.7]]]}),
+    (
+        "Zone B",
+        "B",
+        3.0,
+        {
+            "type": "MultiPolygon",
+            "coordinates": [
+                [[[4.7, 45.6], [4.75, 45.6], [4.75, 45.65], [4.7, 45.6]]],
+                [[[4.76, 45.6], [4.78, 45.6], [4.78, 45.62], [4.76, 45.6]]],
+            ],
+        },
+    ),
+    ("=Zone C", "C", 7.25, {"type": "Polygon", "coordinates": [[[5.0, 45.0], [5.1, 45.0], [5.1, 45.1], [5.0, 45.0]]]}),
+]
+
+
+@pytest.fixture
+def zones(make_dataset, tmp_path):  # type: ignore[no-untyped-def]
+    """A GeoJSON dataset of shapes (polygons and a multipolygon), with long property names."""
+    import json
+
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {"nom_de_la_zone": nom, "nom_de_la_zone_courte": court, "surface_m2": surface},
+        }
+        for nom, court, surface, geometry in ZONES
+    ]
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return publish(make_dataset("zones", "Zones à faibles émissions"), path)

@@ -63,7 +63,7 @@ def test_exports_have_no_row_limit_and_stream_in_chunks(make_dataset, tmp_path, 
 @pytest.mark.parametrize(
     ("path", "params", "status", "parameter"),
     [
-        ("exports/xlsx", {}, 404, "format"),
+        ("exports/docx", {}, 404, "format"),
         ("exports/csv", {"delimiter": "x"}, 400, "delimiter"),
         ("exports/csv", {"with_bom": "peut-être"}, 400, "with_bom"),
         ("exports/csv", {"where": "nom = "}, 400, "where"),
@@ -75,7 +75,7 @@ def test_export_errors_are_json(equipements, api_error, path, params, status, pa
 
 
 def test_csv_cells_are_the_json_values_protected(equipements):
-    """The CSV is written column by column (api._cell_function): each cell must equal protect_cell() of the value
+    """The CSV is written column by column (exports/csv.py): each cell must equal protect_cell() of the value
     the JSON export gives, for every type of the fixture (text, decimal, integer, date, boolean, point)."""
     data = content(get(None, "equipements", "exports/csv")).decode("utf-8")
     table = list(csv.reader(io.StringIO(data)))
