@@ -8,393 +8,82 @@ column, and says in French what is wrong. An *error* rejects its row and the act
 A workbook that does not follow the template (no Actions sheet, a required column missing, too large) is
 rejected whole. ``write`` saves the actions as submitted (moderation) in one transaction: all of them, or, when
 asked, the valid ones only.
+
+The layout of the workbook (``SHEETS``, ``HELP``) is in territoria/atlas/bulk_layout.py, the cell readers
+(``PARSERS``, ``parse``) in territoria/atlas/bulk_cells.py; their public names are importable from here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from territoria.accounts.services import AnyUser, roles_by_organisation
 from territoria.atlas import actions, communes
+from territoria.atlas.bulk_cells import (
+    EXCEL_EPOCH,
+    INSEE,
+    NO,
+    PARSERS,
+    PHONE,
+    STATUS,
+    TERRITORY,
+    YES,
+    Invalid,
+    norm,
+    parse,
+)
+from territoria.atlas.bulk_layout import HELP, IGNORED_SHEETS, SHEETS, Column, SheetSpec, StrOrPromise
 from territoria.atlas.models import Action, Classification, Item, Referential
+
+__all__ = [
+    "ERROR",
+    "EXCEL_EPOCH",
+    "HELP",
+    "IGNORED_SHEETS",
+    "INSEE",
+    "MAX_ACTIONS",
+    "MAX_COLUMNS",
+    "MAX_FILE_SIZE",
+    "MAX_ROWS",
+    "MAX_UNPACKED",
+    "NO",
+    "PARSERS",
+    "PHONE",
+    "SHEETS",
+    "STATUS",
+    "TERRITORY",
+    "WARNING",
+    "YES",
+    "Column",
+    "Draft",
+    "Invalid",
+    "Problem",
+    "Report",
+    "SheetSpec",
+    "StrOrPromise",
+    "check",
+    "norm",
+    "parse",
+    "refused",
+    "too_large",
+    "write",
+]
 
 MAX_FILE_SIZE = 5 * 1024 * 1024  # bytes of the uploaded file
 MAX_UNPACKED = 60 * 1024 * 1024  # bytes of the XML inside it: a small file must not unpack into gigabytes
 MAX_ROWS = 2_000  # rows of data per sheet
+MAX_ACTIONS = 500  # actions per workbook: each is placed and classified within one request (~35 ms each)
 MAX_COLUMNS = 60
 ERROR, WARNING = "error", "warning"
-StrOrPromise = str | Promise
-IGNORED_SHEETS = {"aide", "help", "lisez_moi"}
 
-__all__ = ["SHEETS", "Column", "Draft", "Problem", "Report", "SheetSpec", "check", "write"]
-
-
-# --- the workbook's sheets and columns ----------------------------------------------------------------------------
-
-
-class Invalid(ValueError):
-    """A cell that cannot be read as its column says; the message is French."""
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # a key of PARSERS
-    example: Any = ""
-    required: bool = False
-    field: str = ""  # the Action field it fills (sheet Actions)
-    max_length: int = 0
-    bounds: tuple[float, float] | None = None
-    help: StrOrPromise = ""
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    key: str
-    name: str
-    columns: tuple[Column, ...]
-
-    @property
-    def help(self) -> StrOrPromise:
-        return HELP[self.key]
-
-
-def _columns(sheet: str, *columns: Column) -> tuple[Column, ...]:
-    return tuple(replace(c, help=HELP[f"{sheet}.{c.name}"]) for c in columns)
-
-
-# What the « Aide » sheet of the template says about each sheet and column.
-HELP: dict[str, StrOrPromise] = {
-    "actions": gettext_lazy("Une ligne par fiche-action."),
-    "actions.ref": gettext_lazy(
-        "Identifiant de l'action dans ce classeur (A1, A2…), repris par les feuilles de liens."
-    ),
-    "actions.titre": gettext_lazy("Titre de la fiche (200 caractères au plus)."),
-    "actions.resume": gettext_lazy("Résumé en quelques phrases."),
-    "actions.description": gettext_lazy("Description détaillée (facultatif)."),
-    "actions.resultats": gettext_lazy("Résultats obtenus (facultatif)."),
-    "actions.recommandations": gettext_lazy("Conseils à qui voudrait faire de même (facultatif)."),
-    "actions.outils": gettext_lazy("Outils et prestataires, séparés par « | » ou « ; »."),
-    "actions.statut": gettext_lazy("prévue, en cours ou réalisée (ou planned, in_progress, done) ; vide : réalisée."),
-    "actions.date_debut": gettext_lazy("Date de début : date Excel, jj/mm/aaaa ou aaaa-mm-jj."),
-    "actions.date_fin": gettext_lazy("Date de fin (facultatif), au même format."),
-    "actions.collectivite": gettext_lazy("La collectivité qui porte l'action."),
-    "actions.type_territoire": gettext_lazy(
-        "commune, intercommunalité (ou epci), département, région, syndicat ou autre ; vide : commune."
-    ),
-    "actions.insee": gettext_lazy(
-        "Code INSEE de la commune (5 caractères, 2A/2B pour la Corse) : place l'action au centre de la commune si "
-        "aucun lieu n'est relié."
-    ),
-    "actions.population": gettext_lazy("Population de la collectivité ; vide : celle de la commune."),
-    "actions.service_contact": gettext_lazy("Service à contacter (public)."),
-    "actions.liens": gettext_lazy("Adresses web (https://…), une par ligne ou séparées par « | »."),
-    "lieux": gettext_lazy("Les lieux précis des actions (facultatif)."),
-    "lieux.ref": gettext_lazy("Identifiant du lieu dans ce classeur (L1, L2…)."),
-    "lieux.nom": gettext_lazy("Nom du lieu, pour vous y retrouver (il n'est pas enregistré)."),
-    "lieux.insee": gettext_lazy("Code INSEE de la commune du lieu (facultatif) : sert si l'action n'en a pas."),
-    "lieux.latitude": gettext_lazy("Latitude en degrés décimaux (WGS 84), virgule ou point."),
-    "lieux.longitude": gettext_lazy("Longitude en degrés décimaux (WGS 84), virgule ou point."),
-    "personnes": gettext_lazy(
-        "Les personnes à contacter (données personnelles : visibles seulement des agents connectés des collectivités)."
-    ),
-    "personnes.ref": gettext_lazy("Identifiant de la personne dans ce classeur (P1, P2…)."),
-    "personnes.nom": gettext_lazy("Prénom et nom."),
-    "personnes.courriel": gettext_lazy("Adresse électronique."),
-    "personnes.telephone": gettext_lazy("Numéro de téléphone."),
-    "personnes.service": gettext_lazy("Son service : devient le service à contacter si l'action n'en donne pas."),
-    "services": gettext_lazy(
-        "Les services du référentiel que le classeur utilise (facultatif) : chaque code doit exister."
-    ),
-    "services.code": gettext_lazy("Code d'un service du référentiel en vigueur (S001…)."),
-    "services.libelle": gettext_lazy("Son libellé, pour mémoire."),
-    "actions_lieux": gettext_lazy("Le lieu de chaque action (un au plus)."),
-    "actions_lieux.action": gettext_lazy("ref d'une action de la feuille Actions."),
-    "actions_lieux.lieu": gettext_lazy("ref d'un lieu de la feuille Lieux."),
-    "actions_personnes": gettext_lazy("La personne à contacter de chaque action (une au plus)."),
-    "actions_personnes.action": gettext_lazy("ref d'une action de la feuille Actions."),
-    "actions_personnes.personne": gettext_lazy("ref d'une personne de la feuille Personnes."),
-    "actions_services": gettext_lazy(
-        "Les services de chaque action : ils forment le classement proposé aux modérateurs."
-    ),
-    "actions_services.action": gettext_lazy("ref d'une action de la feuille Actions."),
-    "actions_services.service": gettext_lazy("Code d'un service du référentiel en vigueur."),
-    "actions_services.principal": gettext_lazy(
-        "oui pour le service principal (un par action au plus) ; sinon non ou vide."
-    ),
-}
-
-SHEETS: tuple[SheetSpec, ...] = (
-    SheetSpec(
-        "actions",
-        "Actions",
-        _columns(
-            "actions",
-            Column("ref", "text", "A1", True, max_length=50),
-            Column("titre", "text", "Ouverture d'un espace public numérique", True, "title", 200),
-            Column(
-                "resume", "text", "Dix ordinateurs et un animateur pour accompagner les habitants.", True, "summary"
-            ),
-            Column("description", "text", field="description"),
-            Column("resultats", "text", field="results"),
-            Column("recommandations", "text", field="recommendations"),
-            Column("outils", "tools", "Linux | LibreOffice", field="tools"),
-            Column("statut", "status", "réalisée", field="status"),
-            Column("date_debut", "date", dt.date(2022, 3, 1), field="start_date"),
-            Column("date_fin", "date", field="end_date"),
-            Column("collectivite", "text", "Ville de Rennes", True, "collectivite", 200),
-            Column("type_territoire", "territory", "commune", field="territory_type"),
-            Column("insee", "insee", "35238", field="insee"),
-            Column("population", "integer", field="population", bounds=(0, 100_000_000)),
-            Column("service_contact", "text", "Direction du numérique", field="contact_service", max_length=200),
-            Column("liens", "links", "https://metropole.rennes.fr", field="links"),
-        ),
-    ),
-    SheetSpec(
-        "lieux",
-        "Lieux",
-        _columns(
-            "lieux",
-            Column("ref", "text", "L1", True, max_length=50),
-            Column("nom", "text", "Médiathèque des Champs Libres", max_length=200),
-            Column("insee", "insee", "35238"),
-            Column("latitude", "decimal", 48.1059, True, bounds=(-90, 90)),
-            Column("longitude", "decimal", -1.6743, True, bounds=(-180, 180)),
-        ),
-    ),
-    SheetSpec(
-        "personnes",
-        "Personnes",
-        _columns(
-            "personnes",
-            Column("ref", "text", "P1", True, max_length=50),
-            Column("nom", "text", "Camille Exemple", True, max_length=200),
-            Column("courriel", "email", "camille.exemple@example.org", max_length=254),
-            Column("telephone", "phone", "02 99 00 00 00"),
-            Column("service", "text", max_length=200),
-        ),
-    ),
-    SheetSpec(
-        "services",
-        "Services",
-        _columns(
-            "services",
-            Column("code", "text", "", True, max_length=30),
-            Column("libelle", "text"),
-        ),
-    ),
-    SheetSpec(
-        "actions_lieux",
-        "Actions_Lieux",
-        _columns("actions_lieux", Column("action", "text", "A1", True), Column("lieu", "text", "L1", True)),
-    ),
-    SheetSpec(
-        "actions_personnes",
-        "Actions_Personnes",
-        _columns("actions_personnes", Column("action", "text", "A1", True), Column("personne", "text", "P1", True)),
-    ),
-    SheetSpec(
-        "actions_services",
-        "Actions_Services",
-        _columns(
-            "actions_services",
-            Column("action", "text", "A1", True),
-            Column("service", "text", "", True, max_length=30),
-            Column("principal", "yesno", "oui"),
-        ),
-    ),
-)
-
-STATUS = {
-    "prevue": Action.Status.PLANNED,
-    "planned": Action.Status.PLANNED,
-    "a_venir": Action.Status.PLANNED,
-    "en_cours": Action.Status.IN_PROGRESS,
-    "in_progress": Action.Status.IN_PROGRESS,
-    "realisee": Action.Status.DONE,
-    "done": Action.Status.DONE,
-    "terminee": Action.Status.DONE,
-}
-TERRITORY = {
-    "commune": "commune",
-    "intercommunalite": "epci",
-    "epci": "epci",
-    "departement": "departement",
-    "region": "region",
-    "syndicat": "syndicat",
-    "autre": "other",
-    "other": "other",
-}
-YES = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
-NO = {"non", "n", "no", "faux", "false", "0"}
-INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-PHONE = re.compile(r"^\+?[0-9 ().\-]{4,30}$")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def norm(text: Any) -> str:
-    """A header or a sheet name as compared: no accents, lower case, spaces and dashes as « _ »."""
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().strip().lower()
-    return re.sub(r"[\s\-]+", "_", plain)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:  # an Excel date without a date format: days since 1899-12-30
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise Invalid(_("« %s » n'est pas une date") % _text(value))
-    text = _text(value)
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise Invalid(_("« %s » n'est pas une date (attendu : jj/mm/aaaa, aaaa-mm-jj ou une date Excel)") % text)
-
-
-def _choice(table: Mapping[str, str], expected: str) -> Callable[[Any], str]:
-    def parse_choice(value: Any) -> str:
-        key = norm(_text(value))
-        if key not in table:
-            raise Invalid(_("« %(value)s » : attendu %(expected)s") % {"value": _text(value), "expected": expected})
-        return table[key]
-
-    return parse_choice
-
-
-def _insee(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
-        text = str(int(value)).zfill(5)  # Excel drops the leading zero of 01053 when the cell is a number
-    else:
-        text = _text(value).upper()
-    if not INSEE.match(text):
-        raise Invalid(_("« %s » n'est pas un code INSEE (5 caractères : chiffres, ou 2A/2B pour la Corse)") % text)
-    return text
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    text = _text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        raise Invalid(_("« %s » n'est pas un nombre") % _text(value)) from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise Invalid(_("« %s » n'est pas un nombre") % _text(value))
-    return number
-
-
-def _integer(value: Any) -> int:
-    number = _number(value)
-    if not number.is_integer() or number < 0:
-        raise Invalid(_("« %s » n'est pas un nombre entier positif") % _text(value))
-    return int(number)
-
-
-def _email(value: Any) -> str:
-    text = _text(value)
-    try:
-        validate_email(text)
-    except ValidationError:
-        raise Invalid(_("« %s » n'est pas une adresse électronique") % text) from None
-    return text
-
-
-def _phone(value: Any) -> str:
-    text = _text(value)
-    if not PHONE.match(text):
-        raise Invalid(_("« %s » n'est pas un numéro de téléphone") % text)
-    return text
-
-
-def _yesno(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    key = norm(_text(value))
-    if key in YES or key in NO:
-        return key in YES
-    raise Invalid(_("« %s » : attendu oui ou non") % _text(value))
-
-
-def _links(value: Any) -> str:
-    urls = [u for u in re.split(r"[\s|;]+", _text(value)) if u]
-    check_url = URLValidator(schemes=["http", "https"])
-    for url in urls:
-        try:
-            check_url(url)
-        except ValidationError:
-            raise Invalid(_("« %s » n'est pas une adresse web (https://…)") % url) from None
-    return "\n".join(urls)
-
-
-def _tools(value: Any) -> str:
-    return " | ".join(t.strip() for t in re.split(r"[|;\n]", _text(value)) if t.strip())
-
-
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": _text,
-    "tools": _tools,
-    "date": _date,
-    "status": _choice(STATUS, "prévue, en cours ou réalisée"),
-    "territory": _choice(TERRITORY, "commune, intercommunalité, département, région, syndicat ou autre"),
-    "insee": _insee,
-    "integer": _integer,
-    "decimal": _number,
-    "email": _email,
-    "phone": _phone,
-    "yesno": _yesno,
-    "links": _links,
-}
-
-
-def parse(column: Column, value: Any) -> Any:
-    """The cell's value as its column wants it; None or "" when empty. Raises Invalid (French message)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if column.required:
-            raise Invalid(_("valeur obligatoire absente"))
-        return False if column.kind == "yesno" else None if column.kind not in ("text", "tools") else ""
-    parsed = PARSERS[column.kind](value)
-    if column.max_length and len(parsed) > column.max_length:
-        raise Invalid(_("plus de %s caractères") % column.max_length)
-    if column.bounds and not column.bounds[0] <= parsed <= column.bounds[1]:
-        raise Invalid(
-            _("%(value)s n'est pas compris entre %(low)s et %(high)s")
-            % {"value": parsed, "low": column.bounds[0], "high": column.bounds[1]}
-        )
-    return parsed
+# --- the report -------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -577,6 +266,10 @@ def check(data: bytes, referential: Referential) -> Report:
         tables = {s.key: _rows(s, *sheets[norm(s.name)], report) if norm(s.name) in sheets else [] for s in SHEETS}
         if not tables["actions"]:
             raise _Fatal(Problem(sheets["actions"][0], 0, "", _("la feuille « Actions » est vide")))
+        if len(tables["actions"]) > MAX_ACTIONS:
+            raise _Fatal(
+                Problem(sheets["actions"][0], 0, "", _("plus de %s fiches : découpez le classeur") % MAX_ACTIONS)
+            )
     except _Fatal as error:
         report.problems.append(error.problem)
         report.fatal = True
