@@ -49,7 +49,10 @@ def place(action: Action) -> None:
 
 
 def _main_codes(action: Action) -> None:
-    rows = list(action.classifications.select_related("item").order_by("rank"))
+    rows = list(action.classifications.select_related("item").order_by("level", "rank"))
+    # Tagged by level (« e:E15 s:S122 »): filters and facets read them without a join.
+    confirmed_codes = [f"{c.level[0]}:{c.item.code}" for c in rows if c.source == Classification.Source.CONFIRMED]
+    action.codes = f" {' '.join(dict.fromkeys(confirmed_codes))} " if confirmed_codes else ""
     for level, attribute in (("enjeu", "main_enjeu"), ("service", "main_service")):
         confirmed = [c for c in rows if c.level == level and c.source == Classification.Source.CONFIRMED]
         proposed = [c for c in rows if c.level == level and c.source == Classification.Source.PROPOSED]
@@ -68,8 +71,14 @@ def save(action: Action, *, propose: bool = True, datasets: list[Any] | None = N
     if propose:
         proposals.store_proposal(action)
     _main_codes(action)
-    Action.objects.filter(pk=action.pk).update(main_enjeu=action.main_enjeu, main_service=action.main_service)
+    _store_codes(action)
     return action
+
+
+def _store_codes(action: Action) -> None:
+    Action.objects.filter(pk=action.pk).update(
+        main_enjeu=action.main_enjeu, main_service=action.main_service, codes=action.codes
+    )
 
 
 @transaction.atomic
@@ -91,5 +100,5 @@ def moderate(
     action.moderation_note = note
     action.save(update_fields=["state", "moderated_by", "moderated_at", "moderation_note", "updated"])
     _main_codes(action)
-    Action.objects.filter(pk=action.pk).update(main_enjeu=action.main_enjeu, main_service=action.main_service)
+    _store_codes(action)
     return action

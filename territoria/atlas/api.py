@@ -144,14 +144,16 @@ def actions(request: HttpRequest) -> JsonResponse:
     page = list(queryset.order_by("-year", "-pk")[offset : offset + limit])
     classes = _classes([a.pk for a in page])
     contact = _contact_allowed(request.user)
+    with_facets = request.GET.get("facets", "").lower() in ("1", "true", "oui")
+    tallied = explore.counts(queryset) if with_facets else None
     body: dict[str, Any] = {
-        "total_count": queryset.count(),
+        "total_count": tallied[0] if tallied else queryset.count(),
         "results": [action_json(request, a, classes.get(a.pk, {}), labels, contact) for a in page],
     }
-    if request.GET.get("facets", "").lower() in ("1", "true", "oui"):
+    if tallied:
         body["facets"] = {
             name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
-            for name, values in explore.facets(queryset, filters, referential).items()
+            for name, values in explore.facets(queryset, filters, referential, tallied=tallied).items()
         }
     return _json(body)
 
@@ -180,10 +182,11 @@ def action(request: HttpRequest, pk: int) -> JsonResponse:
 def facets(request: HttpRequest) -> JsonResponse:
     filters = _filters(request, {*FILTER_PARAMS, "lang"})
     queryset = explore.search(request.user, filters)
-    groups = explore.facets(queryset, filters, referentials.current())
+    tallied = explore.counts(queryset)
+    groups = explore.facets(queryset, filters, referentials.current(), tallied=tallied)
     return _json(
         {
-            "total_count": queryset.count(),
+            "total_count": tallied[0],
             "facets": [
                 {"name": name, "facets": [{"value": v.value, "name": v.label, "count": v.count} for v in values]}
                 for name, values in groups.items()

@@ -32,6 +32,7 @@ SERVICE_VOTE = 0.5
 SHARPNESS = 8.0
 CHAR_WEIGHT = 0.7  # character n-grams count a little less than whole words
 EPOCHS = 10
+EXAMPLE_WEIGHT = 3.0  # a confirmed action counts as much as three sentences of the referential
 EXAMPLE_CHARS = 1_500  # of a confirmed action's text, for training: the title and summary carry the most
 
 
@@ -91,11 +92,13 @@ class Classifier:
         docs: list[str] = []
         services: list[str] = []
         enjeux: list[str] = []
+        weights: list[float] = []
 
-        def add(text: str, service: str, enjeu: str) -> None:
+        def add(text: str, service: str, enjeu: str, weight: float = 1.0) -> None:
             docs.append(text)
             services.append(service)
             enjeux.append(enjeu)
+            weights.append(weight)
 
         for element in elements:
             if element.level == "service":
@@ -108,10 +111,9 @@ class Classifier:
         for example in examples:
             main = example.services[0] if example.services and example.services[0] in by_code else ""
             enjeu = example.enjeu if example.enjeu in by_code else ""
-            # A confirmed action counts several times: it is the closest thing to what people will write.
+            # A confirmed action weighs more: it is the closest thing to what people will write.
             text = example.text[:EXAMPLE_CHARS]
-            for _copy in range(3):
-                add(text, main, enjeu)
+            add(text, main, enjeu, EXAMPLE_WEIGHT)
             for secondary in example.services[1:]:
                 if secondary in by_code:
                     add(text, secondary, "")
@@ -125,19 +127,23 @@ class Classifier:
         index = {text: i for i, text in enumerate(unique)}
         matrix = hstack([self.words.fit_transform(unique), self.chars.fit_transform(unique) * CHAR_WEIGHT]).tocsr()
         rows = [index[d] for d in docs]
-        self.services = self._fit(matrix, rows, services)
-        self.enjeux = self._fit(matrix, rows, enjeux)
+        self.services = self._fit(matrix, rows, services, weights)
+        self.enjeux = self._fit(matrix, rows, enjeux, weights)
 
     def _features(self, texts: Sequence[str]):
         return hstack([self.words.transform(texts), self.chars.transform(texts) * CHAR_WEIGHT]).tocsr()
 
     @staticmethod
-    def _fit(matrix, rows: list[int], labels: list[str]) -> SGDClassifier | str:
-        kept = [(row, label) for row, label in zip(rows, labels, strict=True) if label]
-        if len({label for _row, label in kept}) == 1:
+    def _fit(matrix, rows: list[int], labels: list[str], weights: list[float]) -> SGDClassifier | str:
+        kept = [(row, label, w) for row, label, w in zip(rows, labels, weights, strict=True) if label]
+        if len({label for _row, label, _w in kept}) == 1:
             return kept[0][1]
         model = SGDClassifier(loss="hinge", alpha=1e-4, max_iter=EPOCHS, tol=None, random_state=0)
-        model.fit(matrix[[row for row, _label in kept]], [label for _row, label in kept])
+        model.fit(
+            matrix[[row for row, _label, _w in kept]],
+            [label for _row, label, _w in kept],
+            sample_weight=np.array([w for _row, _label, w in kept]),
+        )
         return model
 
     @staticmethod

@@ -6,17 +6,18 @@ listed, mapped or exported.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from territoria.access import services as access
 from territoria.accounts.services import AnyUser
 from territoria.atlas import communes
-from territoria.atlas.models import Action, Classification, Item, Referential
+from territoria.atlas.models import Action, Item, Referential
 from territoria.lib.text import stems
 
 # Address parameter → what it filters. Each may be repeated (values are OR-ed, parameters AND-ed).
@@ -91,13 +92,12 @@ def published_actions(user: AnyUser) -> QuerySet[Action]:
 
 
 def _classified(level: str, codes: list[str]) -> Q:
-    return Q(
-        Exists(
-            Classification.objects.filter(
-                action=OuterRef("pk"), level=level, item__code__in=codes, source=Classification.Source.CONFIRMED
-            )
-        )
-    )
+    """Actions whose confirmed classification holds one of ``codes`` (the denormalised ``codes`` field)."""
+    q = Q()
+    for code in codes:
+        if code.strip():
+            q |= Q(codes__contains=f" {level[0]}:{code.strip()} ")
+    return q if q else Q(pk__in=[])
 
 
 def apply(queryset: QuerySet[Action], filters: Filters) -> QuerySet[Action]:
@@ -138,51 +138,57 @@ class FacetValue:
     selected: bool
 
 
+FACET_COLUMNS = {
+    "territoire": "territory_type",
+    "population": "population_band",
+    "annee": "year",
+    "statut": "status",
+    "departement": "departement",
+}
+
+
+def counts(queryset: QuerySet[Action]) -> tuple[int, dict[str, Counter[str]]]:
+    """The number of actions and the count of every facet value, in one pass over the matching rows."""
+    columns = list(FACET_COLUMNS.values())
+    tallies: dict[str, Counter[str]] = {name: Counter() for name in ("enjeu", "service", *FACET_COLUMNS)}
+    total = 0
+    for row in queryset.order_by().values_list("codes", *columns).iterator(chunk_size=5_000):
+        total += 1
+        for tagged in row[0].split():
+            level, _colon, code = tagged.partition(":")
+            tallies["enjeu" if level == "e" else "service"][code] += 1
+        for name, value in zip(FACET_COLUMNS, row[1:], strict=True):
+            if value not in (None, ""):
+                tallies[name][str(value)] += 1
+    return total, tallies
+
+
 def facets(
-    queryset: QuerySet[Action], filters: Filters, referential: Referential | None
+    queryset: QuerySet[Action],
+    filters: Filters,
+    referential: Referential | None,
+    *,
+    tallied: tuple[int, dict[str, Counter[str]]] | None = None,
 ) -> dict[str, list[FacetValue]]:
-    """Counts per value of each facet over ``queryset`` (already filtered)."""
+    """Counts per value of each facet over ``queryset`` (already filtered), most frequent first."""
     selected = filters.values
     labels = _item_labels(referential)
-    result: dict[str, list[FacetValue]] = {}
-    ids = queryset.values("pk")
-    for level, name in (("enjeu", "enjeu"), ("service", "service")):
-        rows = (
-            Classification.objects.filter(action__in=ids, level=level, source=Classification.Source.CONFIRMED)
-            .values("item__code")
-            .annotate(n=Count("action_id", distinct=True))
-            .order_by("-n", "item__code")[:FACET_TOP]
-        )
-        result[name] = [
-            FacetValue(
-                r["item__code"],
-                labels.get(r["item__code"], r["item__code"]),
-                r["n"],
-                r["item__code"] in selected.get(name, []),
-            )
-            for r in rows
-        ]
-    simple: dict[str, tuple[str, dict[Any, Any]]] = {
-        "territoire": ("territory_type", dict(Action.TerritoryType.choices)),
-        "population": ("population_band", {k: str(v) for k, v in communes.BAND_LABELS.items()}),
-        "annee": ("year", {}),
-        "statut": ("status", dict(Action.Status.choices)),
-        "departement": ("departement", communes.departement_names()),
+    names: dict[str, dict[Any, Any]] = {
+        "territoire": dict(Action.TerritoryType.choices),
+        "population": {k: str(v) for k, v in communes.BAND_LABELS.items()},
+        "annee": {},
+        "statut": dict(Action.Status.choices),
+        "departement": communes.departement_names(),
     }
-    for name, (column, names) in simple.items():
-        present = queryset.exclude(**{f"{column}__isnull": True})
-        if column != "year":
-            present = present.exclude(**{column: ""})
-        listed: list[dict[str, Any]] = list(
-            present.values(column).annotate(n=Count("pk")).order_by("-n", column)[:FACET_TOP]
-        )
+    _total, tallies = tallied or counts(queryset)
+    result: dict[str, list[FacetValue]] = {}
+    for name, tally in tallies.items():
+        ranked = sorted(tally.items(), key=lambda item: (-item[1], item[0]))[:FACET_TOP]
         if name == "annee":
-            listed.sort(key=lambda r: -int(r[column]))
+            ranked.sort(key=lambda item: -int(item[0]))
+        words = labels if name in ("enjeu", "service") else names[name]
         result[name] = [
-            FacetValue(
-                str(r[column]), str(names.get(r[column], r[column])), r["n"], str(r[column]) in selected.get(name, [])
-            )
-            for r in listed
+            FacetValue(value, str(words.get(value, value)), n, value in selected.get(name, [])) for value, n in ranked
         ]
     return result
 

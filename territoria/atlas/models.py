@@ -29,6 +29,8 @@ class Referential(models.Model):
     )
     is_current = models.BooleanField(_("version en vigueur"), default=True)
     is_default = models.BooleanField(_("référentiel par défaut"), default=False)
+    # Grows with every confirmed classification: tells fitted classifiers when they are out of date.
+    confirmations = models.PositiveIntegerField(default=0, editable=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
     created = models.DateTimeField(_("créé le"), default=timezone.now)
 
@@ -138,6 +140,9 @@ class Action(models.Model):
     # Codes of the main enjeu and service (confirmed, else proposed), kept for lists, maps and colours.
     main_enjeu = models.CharField(_("enjeu principal"), max_length=30, blank=True, db_index=True)
     main_service = models.CharField(_("service principal"), max_length=30, blank=True)
+    # Every confirmed code tagged by level, with spaces around (" e:E15 s:S122 s:S123 "): filters and facets
+    # read it without a join, and one pass over the matching rows counts every facet.
+    codes = models.TextField(editable=False, blank=True, default="")
     # Moderation.
     state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.SUBMITTED, db_index=True)
     organisation = models.ForeignKey(

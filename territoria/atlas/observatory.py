@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from territoria.accounts.services import AnyUser
 from territoria.atlas import communes, explore, referentials
-from territoria.atlas.models import Action, Classification, Item
+from territoria.atlas.models import Action, Item
 
 TOP_SERVICES = 20
 
@@ -49,47 +48,28 @@ def _bar(title: str, rows: list[list[Any]], *, horizontal: bool = True, x: str =
 
 def figures(user: AnyUser, filters: explore.Filters) -> dict[str, Any]:
     queryset = explore.search(user, filters)
-    ids = queryset.values("pk")
+    total, tallies = explore.counts(queryset)  # one pass over the selection
     referential = referentials.current()
     labels = dict(Item.objects.filter(referential=referential).values_list("code", "label")) if referential else {}
-    by_level: dict[str, list[list[Any]]] = {}
-    for level in ("enjeu", "service"):
-        rows = (
-            Classification.objects.filter(action__in=ids, level=level, source=Classification.Source.CONFIRMED)
-            .values("item__code")
-            .annotate(n=Count("action_id", distinct=True))
-            .order_by("-n", "item__code")
-        )
-        by_level[level] = [[r["item__code"], labels.get(r["item__code"], r["item__code"]), r["n"]] for r in rows]
+
+    def ranked(name: str) -> list[tuple[str, int]]:
+        return sorted(tallies[name].items(), key=lambda item: (-item[1], item[0]))
+
     names = communes.departement_names()
-    departements = [
-        [r["departement"], names.get(r["departement"], r["departement"]), r["n"]]
-        for r in queryset.exclude(departement="").values("departement").annotate(n=Count("pk")).order_by("-n")
-    ]
-    years = [
-        [r["year"], r["n"]] for r in queryset.exclude(year=None).values("year").annotate(n=Count("pk")).order_by("year")
-    ]
     statuses = dict(Action.Status.choices)
-    status = [
-        [str(statuses.get(r["status"], r["status"])), r["n"]]
-        for r in queryset.values("status").annotate(n=Count("pk")).order_by("-n")
-    ]
     kinds = dict(Action.TerritoryType.choices)
-    territory = [
-        [str(kinds.get(r["territory_type"], r["territory_type"])), r["n"]]
-        for r in queryset.values("territory_type").annotate(n=Count("pk")).order_by("-n")
-    ]
+    services = [[code, labels.get(code, code), n] for code, n in ranked("service")]
     return {
-        "total": queryset.count(),
+        "total": total,
         "collectivites": queryset.values("collectivite").distinct().count(),
         "communes": queryset.exclude(insee="").values("insee").distinct().count(),
-        "enjeux": by_level["enjeu"],
-        "services": by_level["service"][:TOP_SERVICES],
-        "services_total": len(by_level["service"]),
-        "departements": departements,
-        "years": years,
-        "status": status,
-        "territory": territory,
+        "enjeux": [[code, labels.get(code, code), n] for code, n in ranked("enjeu")],
+        "services": services[:TOP_SERVICES],
+        "services_total": len(services),
+        "departements": [[code, names.get(code, code), n] for code, n in ranked("departement")],
+        "years": sorted([int(year), n] for year, n in tallies["annee"].items()),
+        "status": [[str(statuses.get(code, code)), n] for code, n in ranked("statut")],
+        "territory": [[str(kinds.get(code, code)), n] for code, n in ranked("territoire")],
     }
 
 

@@ -196,7 +196,23 @@ def activate(referential: Referential) -> None:
     ]
     Classification.objects.filter(action__referential__in=older).delete()
     Classification.objects.bulk_create(fresh, ignore_conflicts=True)
-    Action.objects.filter(referential__in=older).update(referential=referential)
+    moved_ids = list(Action.objects.filter(referential__in=older).values_list("pk", flat=True))
+    Action.objects.filter(pk__in=moved_ids).update(referential=referential)
+    refresh_codes(moved_ids)
+
+
+def refresh_codes(action_ids: list[int]) -> None:
+    """Rewrite the denormalised codes of these actions from their confirmed classifications."""
+    tagged: dict[int, list[str]] = {pk: [] for pk in action_ids}
+    rows = (
+        Classification.objects.filter(action_id__in=action_ids, source=Classification.Source.CONFIRMED)
+        .order_by("action_id", "level", "rank")
+        .values_list("action_id", "level", "item__code")
+    )
+    for action_id, level, code in rows:
+        tagged[action_id].append(f"{level[0]}:{code}")
+    updates = [Action(pk=pk, codes=f" {' '.join(codes)} " if codes else "") for pk, codes in tagged.items()]
+    Action.objects.bulk_update(updates, ["codes"], batch_size=1_000)
 
 
 def current(slug: str | None = None) -> Referential | None:

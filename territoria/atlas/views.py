@@ -29,14 +29,17 @@ def _explore_context(
     referential = referentials.current()
     effective = base.merged(filters) if base is not None else filters
     queryset = explore.search(request.user, effective)
-    page = Paginator(
+    tallied = explore.counts(queryset)  # one pass: the total and every facet (the paginator needs no COUNT)
+    paginator = Paginator(
         queryset.order_by("-year", "-pk").only(
             "pk", "title", "summary", "collectivite", "commune", "year", "status", "main_enjeu", "departement"
         ),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.count = tallied[0]
+    page = paginator.get_page(request.GET.get("page"))
     enjeu_labels = dict(referential.items.filter(level="enjeu").values_list("code", "label")) if referential else {}
-    groups = explore.facets(queryset, effective, referential)
+    groups = explore.facets(queryset, effective, referential, tallied=tallied)
     groups["service"] = groups["service"][:SERVICES_SHOWN]
     return {
         "filters": filters,

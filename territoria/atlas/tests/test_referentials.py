@@ -106,3 +106,4 @@ def test_a_new_version_carries_confirmed_classifications_by_code(referential, ac
     assert codes == {"E15", "S122"}
     assert Classification.objects.filter(action=action, item__referential=new).count() == 2
     assert Action.objects.filter(referential=referential).count() == 0
+    assert action.codes == " e:E15 s:S122 "  # the dropped service no longer filters nor counts

@@ -18,7 +18,8 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
         "organisation": "ca-val-de-loire-demo",
         "role": "admin",
         "is_staff": True,
-        "what": "administratrice de l'agglomération : membres, groupes, référents, journal d'audit, administration",
+        "what": "administratrice de l'agglomération : membres, groupes, référents, journal d'audit, administration, "
+        "modération de l'atlas",
     },
     "demo-editeur": {
         "first_name": "Étienne",

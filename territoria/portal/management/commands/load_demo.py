@@ -17,7 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Démo chargée : {organisations} organisations, {datasets} jeux de données, "
-                "{resources} fichiers, {versions} versions de données créées.".format(**counts)
+                "{resources} fichiers, {versions} versions de données créées, {atlas_actions} fiches-actions dans "
+                "l'atlas (/atlas/).".format(**counts)
             )
         )
         if not counts["accounts"]:
