@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow.parquet as pq
 
 from territoria.ingest.readers.base import Progress, RawTable, no_progress
 from territoria.ingest.typing_geo import (
@@ -88,11 +87,13 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def row_group_rows(raw_path: Path) -> int:
+def row_group_rows(con: duckdb.DuckDBPyConnection, raw_path: Path) -> int:
     """Rows per written row group: ROW_GROUP_ROWS, fewer for wide rows so that one stays near ROW_GROUP_BYTES."""
-    meta = pq.ParquetFile(raw_path).metadata
-    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    per_row = max(size / max(meta.num_rows, 1), 1.0)
+    path = lit(str(raw_path))
+    sizes = f"SELECT coalesce(sum(total_uncompressed_size), 0) FROM parquet_metadata({path})"  # noqa: S608
+    size = (con.execute(sizes).fetchone() or (0,))[0]
+    rows = (con.execute(f"SELECT num_rows FROM parquet_file_metadata({path})").fetchone() or (0,))[0]  # noqa: S608
+    per_row = max(int(size) / max(int(rows), 1), 1.0)
     return int(min(max(ROW_GROUP_BYTES / per_row, 2048), ROW_GROUP_ROWS))
 
 
@@ -252,7 +253,7 @@ class _Typer:
         self.progress("écriture", 0)
         cols = ", ".join(["s.__row AS _row"] + [f"{o.sql} AS {ident(o.name)}" for o in outs])
         join = f" POSITIONAL JOIN read_parquet({lit(str(points))}) p" if points else ""
-        options = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {row_group_rows(self.raw.path)}"
+        options = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {row_group_rows(self.con, self.raw.path)}"
         query = f"COPY (SELECT {cols} FROM ({self.src}) s{join}) TO {lit(str(tmp))} ({options})"  # noqa: S608
         self.con.execute(query)
         self.progress("écriture", n)

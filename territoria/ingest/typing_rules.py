@@ -104,13 +104,15 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _among(v: str, values: tuple[str, ...]) -> str:
-    """SQL: ``v`` is one of ``values``.
+def _among(v: str, values: tuple[str, ...], *, lower: bool = False) -> str:
+    """SQL: ``v`` (lower-cased first with ``lower``; ``values`` are lower-case then) is one of ``values``.
 
     list_contains(), not ``v IN (…)``: DuckDB turns a long IN list into a join, which is slower and
     loses the source order of the rows (the typed table must keep it).
     """
-    return f"list_contains([{', '.join(lit(x) for x in values)}], {v})"
+    longest = max(len(x.encode()) for x in values)  # strlen() is free: most values skip the list
+    item = f"lower({v})" if lower else v
+    return f"(strlen({v}) <= {longest} AND list_contains([{', '.join(lit(x) for x in values)}], {item}))"
 
 
 def _full(v: str, pattern: str) -> str:
@@ -195,7 +197,7 @@ def class_sql(v: str, *, coded: bool = False) -> str:
     return (
         f"CASE WHEN {v} IS NULL THEN {k(K_NULL)}"
         f" WHEN strlen({v}) > {MAX_TYPED_BYTES} THEN {k(K_OTHER)}"
-        f" WHEN {_among(f'lower({v})', TRUE_WORDS + FALSE_WORDS)} THEN {k(K_BOOL)}"
+        f" WHEN {_among(v, TRUE_WORDS + FALSE_WORDS, lower=True)} THEN {k(K_BOOL)}"
         f" WHEN {_among(v, ('0', '1'))} THEN {k(K_ZERO_ONE)}"
         f" WHEN NOT {_full(v, RE_GUARD)} THEN {k(K_OTHER)}"
         f" WHEN {_full(v, RE_INT)} THEN {k(K_INT)}"
@@ -318,7 +320,7 @@ def decide(name: str, stats: ColumnStats) -> Decision:
 def typed_sql(v: str, d: Decision) -> str:
     """SQL converting a normalized value to the decided type (NULL where it does not fit)."""
     if d.type == "boolean":
-        true, false = _among(f"lower({v})", TRUE_WORDS + ("1",)), _among(f"lower({v})", FALSE_WORDS + ("0",))
+        true, false = _among(v, TRUE_WORDS + ("1",), lower=True), _among(v, FALSE_WORDS + ("0",), lower=True)
         return f"CASE WHEN {true} THEN TRUE WHEN {false} THEN FALSE END"
     if d.type in ("integer", "decimal"):
         spaces = THOUSANDS_SPACES
