@@ -35,13 +35,13 @@ def run_checks(
     report = Report()
     report.extend(list(raw.issues))
     report.extend(list(typed.issues))
-    report.extend(quality.structural_checks(raw))
+    structural, findings = quality.checks_and_pii(raw)
+    report.extend(structural)
     schema = _schema_path(dataset)
     file_format = str(raw.source.get("format", ""))
     if schema is not None and file_format in SCHEMA_FORMATS:
         report.extend(quality.validate_against_schema(source, schema, format=file_format))
         report.figures["schema"] = dataset.table_schema.name if dataset.table_schema else None
-    findings = quality.pii_scan(raw)
     report.extend(quality.pii_issues(findings))
     report.figures["rows"] = typed.row_count
     report.figures["columns"] = len(typed.columns)

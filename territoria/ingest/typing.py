@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow.parquet as pq
 
 from territoria.ingest.readers.base import Progress, RawTable, no_progress
 from territoria.ingest.typing_geo import (
@@ -38,15 +37,12 @@ from territoria.ingest.typing_geo import (
 )
 from territoria.ingest.typing_profile import ColumnProfile, GeoInfo, OutColumn, profile
 from territoria.ingest.typing_rules import (
-    COUNTED_CLASSES,
-    K_INT,
-    K_OTHER,
-    RE_LEADING_ZERO,
     ColumnStats,
     Decision,
     aggregate,
     class_sql,
     decide,
+    decode_classes,
     ident,
     lit,
     nulled_sql,
@@ -57,6 +53,9 @@ from territoria.quality.report import Issue
 
 MEMORY_LIMIT = "512MB"
 ROW_GROUP_BYTES = 16 << 20
+# Rows per row group of the typed file: small enough for the records API to read little for a page
+# (it reads whole row groups), large enough to compress well (see docs/ingestion.md, "Performances").
+ROW_GROUP_ROWS = 65_536
 MAX_THREADS = 4  # each thread holds a row group in flight: more threads, more memory
 
 
@@ -88,12 +87,14 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def row_group_rows(raw_path: Path) -> int:
-    """Rows per written row group so that one stays near ROW_GROUP_BYTES (each thread buffers one)."""
-    meta = pq.ParquetFile(raw_path).metadata
-    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    per_row = max(size / max(meta.num_rows, 1), 1.0)
-    return int(min(max(ROW_GROUP_BYTES / per_row, 2048), 122_880))
+def row_group_rows(con: duckdb.DuckDBPyConnection, raw_path: Path) -> int:
+    """Rows per written row group: ROW_GROUP_ROWS, fewer for wide rows so that one stays near ROW_GROUP_BYTES."""
+    path = lit(str(raw_path))
+    sizes = f"SELECT coalesce(sum(total_uncompressed_size), 0) FROM parquet_metadata({path})"  # noqa: S608
+    size = (con.execute(sizes).fetchone() or (0,))[0]
+    rows = (con.execute(f"SELECT num_rows FROM parquet_file_metadata({path})").fetchone() or (0,))[0]  # noqa: S608
+    per_row = max(int(size) / max(int(rows), 1), 1.0)
+    return int(min(max(ROW_GROUP_BYTES / per_row, 2048), ROW_GROUP_ROWS))
 
 
 def type_table(raw: RawTable, out_path: Path, *, workdir: Path, progress: Progress = no_progress) -> TypedTable:
@@ -164,25 +165,17 @@ class _Typer:
         chunks = [indexes[i : i + COLUMNS_PER_PASS] for i in range(0, len(indexes), COLUMNS_PER_PASS)] or [[]]
         for number, chunk in enumerate(chunks):
             got.update(self._typing_chunk(chunk, with_geo=number == 0))
-        stats = {}
-        for i, name in enumerate(self.typed):
-            counts = {cls: got[f"c{i}_{cls}"] for cls in COUNTED_CLASSES}
-            counts[K_OTHER] = got[f"nn{i}"] - sum(counts.values())
-            stats[name] = ColumnStats(got[f"nn{i}"], counts, got[f"lz{i}"], got[f"lmin{i}"], got[f"lmax{i}"])
+        stats = {name: decode_classes(got[f"nn{i}"], got[f"h{i}"]) for i, name in enumerate(self.typed)}
         self.progress("typage", got["n"])
         return stats, got, got["n"]
 
     def _typing_chunk(self, chunk: list[int], *, with_geo: bool) -> dict[str, Any]:
         aggs: dict[str, str] = {"n": "count(*)"}
         for i in chunk:
-            name = self.typed[i]
-            v, k = self.col[name], f"__k{i}"
+            v = self.col[self.typed[i]]
             aggs[f"nn{i}"] = f"count({v})"
-            for cls in COUNTED_CLASSES:
-                aggs[f"c{i}_{cls}"] = f"count_if({k} = {cls})"
-            aggs[f"lz{i}"] = f"count_if({k} BETWEEN 2 AND 8 AND regexp_matches({v}, {lit(RE_LEADING_ZERO)}))"
-            aggs[f"lmin{i}"] = f"min(length({v})) FILTER (WHERE {k} = {K_INT})"
-            aggs[f"lmax{i}"] = f"max(length({v})) FILTER (WHERE {k} = {K_INT})"
+            # One class code per value (class, leading zero, integer length), counted by histogram().
+            aggs[f"h{i}"] = f"histogram(__k{i})"
         for i, (lat, lon) in enumerate(self.pairs if with_geo else []):
             la, lo = lenient_double_sql(self.col[lat]), lenient_double_sql(self.col[lon])
             aggs[f"pair_both{i}"] = f"count_if({la} IS NOT NULL AND {lo} IS NOT NULL)"
@@ -198,7 +191,7 @@ class _Typer:
             aggs[f"pt_bad{i}"] = (
                 f"min_by(struct_pack(r := __row, v := left({v}, 100), k := {kind}), __row, 10) FILTER (WHERE {bad})"
             )
-        classes = ", ".join(f"{class_sql(self.col[self.typed[i]])} AS __k{i}" for i in chunk)
+        classes = ", ".join(f"{class_sql(self.col[self.typed[i]], coded=True)} AS __k{i}" for i in chunk)
         return aggregate(self.con, aggs, f"(SELECT *{', ' + classes if classes else ''} FROM ({self.src}))")  # noqa: S608
 
     # Decide the output columns and where the point comes from.
@@ -255,12 +248,12 @@ class _Typer:
             geo.shape_column = next((o.name for o in outs if o.type == "geo_shape"), None)
         return outs, geo
 
-    # Pass 3 (after the optional shapely pass over GeoJSON): write the typed table.
+    # Pass 3 (after the optional shapely pass over GeoJSON): write the typed table, in source order.
     def _write(self, outs: list[OutColumn], tmp: Path, points: Path | None, n: int) -> None:
         self.progress("écriture", 0)
         cols = ", ".join(["s.__row AS _row"] + [f"{o.sql} AS {ident(o.name)}" for o in outs])
         join = f" POSITIONAL JOIN read_parquet({lit(str(points))}) p" if points else ""
-        options = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {row_group_rows(self.raw.path)}"
+        options = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {row_group_rows(self.con, self.raw.path)}"
         query = f"COPY (SELECT {cols} FROM ({self.src}) s{join}) TO {lit(str(tmp))} ({options})"  # noqa: S608
         self.con.execute(query)
         self.progress("écriture", n)

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
-import shapely
+from typing import TYPE_CHECKING, Any
 
 from territoria.ingest.readers.base import Progress
 from territoria.ingest.typing_rules import NULL_TOKENS, WHITESPACE, lit, name_tokens
 from territoria.quality.report import Issue
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy, pyarrow and shapely are imported by the functions that need them (GeoJSON shapes only):
+# importing them costs ~0.4 s at the start of every ingestion.
 
 LAT_TOKENS = {"latitude": "word", "lat": "word", "y": "xy"}
 LON_TOKENS = {"longitude": "word", "lon": "word", "lng": "word", "long": "word", "x": "xy"}
@@ -84,6 +85,8 @@ class ShapeResult:
 
 
 def _normalize(values: list[Any]) -> np.ndarray:
+    import numpy as np
+
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):
         s = v.strip(WHITESPACE) if isinstance(v, str) else None
@@ -92,6 +95,9 @@ def _normalize(values: list[Any]) -> np.ndarray:
 
 
 def _representative_points(geoms: np.ndarray) -> np.ndarray:
+    import numpy as np
+    import shapely
+
     try:
         return shapely.point_on_surface(geoms)
     except shapely.errors.GEOSException:  # an invalid geometry: go one by one, centroid as last resort
@@ -106,6 +112,11 @@ def _representative_points(geoms: np.ndarray) -> np.ndarray:
 
 def shape_points(raw_path: Path, column: str, points_path: Path, progress: Progress) -> ShapeResult:
     """Stream a GeoJSON text column into a Parquet file of representative points (lon, lat), row by row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
     result = ShapeResult()
     mins = np.array([np.inf, np.inf])
     maxs = np.array([-np.inf, -np.inf])

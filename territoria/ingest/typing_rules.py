@@ -42,6 +42,9 @@ FLAG_NAME_TOKENS = frozenset(
 K_NULL, K_BOOL, K_ZERO_ONE, K_INT, K_INT_SPACED, K_DOT_AMBIGUOUS, K_DOT_THOUSANDS = 0, 1, 2, 3, 4, 5, 6
 K_DEC_POINT, K_DEC_COMMA, K_DATE, K_DATETIME, K_DATETIME_TZ, K_BAD_TEMPORAL, K_CORSE, K_OTHER = range(7, 15)
 COUNTED_CLASSES = tuple(range(1, 14))
+# Class codes (class_sql(coded=True)): class * CODE_CLASS + CODE_LEADING_ZERO? + length of an integer.
+CODE_CLASS = 1000
+CODE_LEADING_ZERO = 500
 
 _SP = f"[{THOUSANDS_SPACES}]"
 RE_INT = r"[+-]?[0-9]{1,18}"
@@ -101,8 +104,15 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(lit(v) for v in values) + ")"
+def _among(v: str, values: tuple[str, ...], *, lower: bool = False) -> str:
+    """SQL: ``v`` (lower-cased first with ``lower``; ``values`` are lower-case then) is one of ``values``.
+
+    list_contains(), not ``v IN (…)``: DuckDB turns a long IN list into a join, which is slower and
+    loses the source order of the rows (the typed table must keep it).
+    """
+    longest = max(len(x.encode()) for x in values)  # strlen() is free: most values skip the list
+    item = f"lower({v})" if lower else v
+    return f"(strlen({v}) <= {longest} AND list_contains([{', '.join(lit(x) for x in values)}], {item}))"
 
 
 def _full(v: str, pattern: str) -> str:
@@ -123,14 +133,22 @@ def name_tokens(name: str) -> list[str]:
 
 
 def trimmed_sql(c: str) -> str:
-    """A column without surrounding whitespace (trim() only where needed: it is slow on long text)."""
+    """A column without surrounding whitespace.
+
+    trim() is twice as fast as a regular expression on short values but slow on long text: short values
+    are trimmed outright, long ones only when an edge is a space.
+    """
     edges = lit(f"^[{WHITESPACE}]|[{WHITESPACE}]$")
-    return f"CASE WHEN regexp_matches({c}, {edges}) THEN trim({c}, {lit(WHITESPACE)}) ELSE {c} END"
+    trim = f"trim({c}, {lit(WHITESPACE)})"
+    return (
+        f"CASE WHEN strlen({c}) <= {MAX_TYPED_BYTES} THEN {trim}"
+        f" WHEN regexp_matches({c}, {edges}) THEN {trim} ELSE {c} END"
+    )
 
 
 def nulled_sql(c: str) -> str:
     """A trimmed column with NULL for null tokens."""
-    return f"CASE WHEN {c} IN {_in(NULL_TOKENS)} THEN NULL ELSE {c} END"
+    return f"CASE WHEN {_among(c, NULL_TOKENS)} THEN NULL ELSE {c} END"
 
 
 def date_sql(v: str) -> str:
@@ -157,27 +175,45 @@ def datetime_naive_sql(v: str) -> str:
     )
 
 
-def class_sql(v: str) -> str:
-    """The class (K_*) of a normalized value."""
+def class_sql(v: str, *, coded: bool = False) -> str:
+    """The class (K_*) of a normalized value.
+
+    With ``coded``, a *class code* instead (see :func:`decode_classes`): ``class * CODE_CLASS``, plus
+    ``CODE_LEADING_ZERO`` for a number-like value with a leading zero, plus the length of a K_INT value.
+    The typing pass counts codes with one ``histogram()`` per column, so the expression is evaluated
+    once per value instead of once per counted figure.
+    """
+
+    def k(cls: int) -> str:
+        if not coded:
+            return str(cls)
+        code = str(cls * CODE_CLASS)
+        if K_ZERO_ONE <= cls <= K_DEC_COMMA:
+            code += f" + CASE WHEN regexp_matches({v}, {lit(RE_LEADING_ZERO)}) THEN {CODE_LEADING_ZERO} ELSE 0 END"
+        if cls == K_INT:
+            code += f" + length({v})"
+        return code
+
     return (
-        f"CASE WHEN {v} IS NULL THEN {K_NULL}"
-        f" WHEN strlen({v}) > {MAX_TYPED_BYTES} THEN {K_OTHER}"
-        f" WHEN lower({v}) IN {_in(TRUE_WORDS + FALSE_WORDS)} THEN {K_BOOL}"
-        f" WHEN {v} IN ('0', '1') THEN {K_ZERO_ONE}"
-        f" WHEN NOT {_full(v, RE_GUARD)} THEN {K_OTHER}"
-        f" WHEN {_full(v, RE_INT)} THEN {K_INT}"
-        f" WHEN {_full(v, RE_INT_SPACED)} THEN {K_INT_SPACED}"
-        f" WHEN {_full(v, RE_DOT_AMBIGUOUS)} THEN {K_DOT_AMBIGUOUS}"
-        f" WHEN {_full(v, RE_DOT_THOUSANDS)} THEN {K_DOT_THOUSANDS}"
-        f" WHEN {_full(v, RE_DEC_POINT)} THEN {K_DEC_POINT}"
-        f" WHEN {_full(v, RE_DEC_COMMA)} THEN {K_DEC_COMMA}"
-        f" WHEN {_full(v, RE_DATE_ANY)} THEN CASE WHEN {date_sql(v)} IS NULL THEN {K_BAD_TEMPORAL} ELSE {K_DATE} END"
+        f"CASE WHEN {v} IS NULL THEN {k(K_NULL)}"
+        f" WHEN strlen({v}) > {MAX_TYPED_BYTES} THEN {k(K_OTHER)}"
+        f" WHEN {_among(v, TRUE_WORDS + FALSE_WORDS, lower=True)} THEN {k(K_BOOL)}"
+        f" WHEN {_among(v, ('0', '1'))} THEN {k(K_ZERO_ONE)}"
+        f" WHEN NOT {_full(v, RE_GUARD)} THEN {k(K_OTHER)}"
+        f" WHEN {_full(v, RE_INT)} THEN {k(K_INT)}"
+        f" WHEN {_full(v, RE_INT_SPACED)} THEN {k(K_INT_SPACED)}"
+        f" WHEN {_full(v, RE_DOT_AMBIGUOUS)} THEN {k(K_DOT_AMBIGUOUS)}"
+        f" WHEN {_full(v, RE_DOT_THOUSANDS)} THEN {k(K_DOT_THOUSANDS)}"
+        f" WHEN {_full(v, RE_DEC_POINT)} THEN {k(K_DEC_POINT)}"
+        f" WHEN {_full(v, RE_DEC_COMMA)} THEN {k(K_DEC_COMMA)}"
+        f" WHEN {_full(v, RE_DATE_ANY)} THEN"
+        f" CASE WHEN {date_sql(v)} IS NULL THEN {k(K_BAD_TEMPORAL)} ELSE {k(K_DATE)} END"
         f" WHEN {_full(v, RE_ISO_DATETIME_TZ)} THEN"
-        f" CASE WHEN {datetime_tz_sql(v)} IS NULL THEN {K_BAD_TEMPORAL} ELSE {K_DATETIME_TZ} END"
+        f" CASE WHEN {datetime_tz_sql(v)} IS NULL THEN {k(K_BAD_TEMPORAL)} ELSE {k(K_DATETIME_TZ)} END"
         f" WHEN {_full(v, RE_ISO_DATETIME + '|' + RE_DMY_DATETIME)} THEN"
-        f" CASE WHEN ({datetime_naive_sql(v)}) IS NULL THEN {K_BAD_TEMPORAL} ELSE {K_DATETIME} END"
-        f" WHEN {_full(v, RE_CORSE)} THEN {K_CORSE}"
-        f" ELSE {K_OTHER} END"
+        f" CASE WHEN ({datetime_naive_sql(v)}) IS NULL THEN {k(K_BAD_TEMPORAL)} ELSE {k(K_DATETIME)} END"
+        f" WHEN {_full(v, RE_CORSE)} THEN {k(K_CORSE)}"
+        f" ELSE {k(K_OTHER)} END"
     )
 
 
@@ -190,6 +226,26 @@ class ColumnStats:
     leading_zeros: int = 0
     int_len_min: int | None = None
     int_len_max: int | None = None
+
+
+def decode_classes(non_null: int, histogram: dict[int, int] | None) -> ColumnStats:
+    """The ColumnStats of a column from the histogram of its class codes (``class_sql(v, coded=True)``)."""
+    classes = dict.fromkeys(COUNTED_CLASSES, 0)
+    leading_zeros = 0
+    lengths: list[int] = []
+    for code, count in (histogram or {}).items():
+        cls, extra = divmod(int(code), CODE_CLASS)
+        if cls in classes:
+            classes[cls] += int(count)
+        if extra >= CODE_LEADING_ZERO:
+            leading_zeros += int(count)
+            extra -= CODE_LEADING_ZERO
+        if cls == K_INT:
+            lengths.append(extra)
+    classes[K_OTHER] = non_null - sum(classes.values())
+    return ColumnStats(
+        non_null, classes, leading_zeros, min(lengths) if lengths else None, max(lengths) if lengths else None
+    )
 
 
 @dataclass
@@ -264,8 +320,8 @@ def decide(name: str, stats: ColumnStats) -> Decision:
 def typed_sql(v: str, d: Decision) -> str:
     """SQL converting a normalized value to the decided type (NULL where it does not fit)."""
     if d.type == "boolean":
-        true, false = _in(TRUE_WORDS + ("1",)), _in(FALSE_WORDS + ("0",))
-        return f"CASE WHEN lower({v}) IN {true} THEN TRUE WHEN lower({v}) IN {false} THEN FALSE END"
+        true, false = _among(v, TRUE_WORDS + ("1",), lower=True), _among(v, FALSE_WORDS + ("0",), lower=True)
+        return f"CASE WHEN {true} THEN TRUE WHEN {false} THEN FALSE END"
     if d.type in ("integer", "decimal"):
         spaces = THOUSANDS_SPACES
         clean = (

@@ -474,35 +474,39 @@ def cell_matches(raw: RawTable) -> Iterator[tuple[str, int, set[str]]]:
                         yield column.name, int(row), kinds
 
 
-def scan(raw: RawTable, *, threshold: float = THRESHOLD) -> list[PiiFinding]:
-    """The columns of ``raw`` that hold personal data, one finding per (column, kind)."""
+def scan(raw: RawTable, *, threshold: float = THRESHOLD, table: Table | None = None) -> list[PiiFinding]:
+    """The columns of ``raw`` that hold personal data, one finding per (column, kind).
+
+    ``table``: ``raw`` already opened by :func:`open_table` (the structural checks share it and its counts).
+    """
     if not raw.columns or not raw.row_count:
         return []
+    if table is None:
+        with open_table(raw) as opened:
+            return scan(raw, threshold=threshold, table=opened)
     findings: list[PiiFinding] = []
     labels = [c.label for c in raw.columns]
-    with open_table(raw) as table:
-        columns = table.data_columns
-        counts = ", ".join(f"count(*) FILTER (WHERE NOT {table.blank(c.name)})" for c in columns)
-        non_null = table.fetchall(f"SELECT {counts} FROM {VIEW}")[0] if columns else ()  # noqa: S608
-        for column, total in zip(columns, non_null, strict=True):
-            if not total:
+    filled = table.filled()
+    for column in table.data_columns:
+        total = filled[column.name]
+        if not total:
+            continue
+        header_class = name_header_class(column.label, labels)
+        for kind, tally in _scan_column(table, column, header_class).items():
+            if not flagged(kind, tally.matched, int(total), tally.shaped, threshold):
                 continue
-            header_class = name_header_class(column.label, labels)
-            for kind, tally in _scan_column(table, column, header_class).items():
-                if not flagged(kind, tally.matched, int(total), tally.shaped, threshold):
-                    continue
-                findings.append(
-                    PiiFinding(
-                        kind=kind,
-                        column=column.name,
-                        label=column.label,
-                        matched=tally.matched,
-                        non_null=int(total),
-                        examples=tuple(tally.examples),
-                        rows=tuple(tally.rows),
-                        shaped=tally.shaped,
-                    )
+            findings.append(
+                PiiFinding(
+                    kind=kind,
+                    column=column.name,
+                    label=column.label,
+                    matched=tally.matched,
+                    non_null=int(total),
+                    examples=tuple(tally.examples),
+                    rows=tuple(tally.rows),
+                    shaped=tally.shaped,
                 )
+            )
     order = {k: i for i, k in enumerate(KINDS)}
     positions = {c.name: i for i, c in enumerate(raw.columns)}
     return sorted(findings, key=lambda f: (positions[f.column], order[f.kind]))

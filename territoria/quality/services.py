@@ -20,13 +20,13 @@ from typing import Any
 from territoria.lib.tables import RawTable
 from territoria.quality import pii
 from territoria.quality import score as scoring
-from territoria.quality.checks import CHECKS, run_structural
+from territoria.quality.checks import CHECKS, open_table, run_structural
 from territoria.quality.report import Issue, Report
-from territoria.quality.schema import SchemaKindError, validate_file
 
 __all__ = [
     "ScoreInputs",
     "build_report",
+    "checks_and_pii",
     "pii_issues",
     "pii_scan",
     "score",
@@ -47,12 +47,20 @@ def validate_against_schema(
     **options: Any,  # noqa: A002
 ) -> list[Issue]:
     """Table Schema validation by frictionless; one Issue per error (see quality.schema)."""
+    from territoria.quality.schema import validate_file  # frictionless takes ~0.4 s to import: only when used
+
     return validate_file(Path(path), schema, format=format, **options)
 
 
 def pii_scan(raw: RawTable, *, threshold: float = pii.THRESHOLD) -> list[pii.PiiFinding]:
     """Columns holding e-mails, phones, NIR, IBAN or person names (masked examples only)."""
     return pii.scan(raw, threshold=threshold)
+
+
+def checks_and_pii(raw: RawTable, *, threshold: float = pii.THRESHOLD) -> tuple[list[Issue], list[pii.PiiFinding]]:
+    """``structural_checks(raw)`` and ``pii_scan(raw)`` on one opened table: counts they share are read once."""
+    with open_table(raw) as table:
+        return run_structural(raw, table=table), pii.scan(raw, threshold=threshold, table=table)
 
 
 def pii_issues(findings: list[pii.PiiFinding]) -> list[Issue]:
@@ -93,8 +101,8 @@ def build_report(
     figures: dict[str, Any] = {}
     if raw is not None:
         report.extend(list(raw.issues))
-        report.extend(structural_checks(raw))
-        findings = pii_scan(raw, threshold=pii_threshold)
+        structural, findings = checks_and_pii(raw, threshold=pii_threshold)
+        report.extend(structural)
         report.extend(pii_issues(findings))
         figures.update(
             rows=raw.row_count,
@@ -104,6 +112,8 @@ def build_report(
         )
     schema_errors: int | None = None
     if schema is not None and source_path is not None:
+        from territoria.quality.schema import SchemaKindError
+
         try:
             schema_issues = validate_against_schema(source_path, schema, format)
         except SchemaKindError as exc:

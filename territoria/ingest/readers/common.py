@@ -8,13 +8,13 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from territoria.ingest.readers.base import MAX_BYTES, MAX_ROW_BYTES, RawColumn, ReadError, ReadOptions
 from territoria.quality.report import Issue
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 RAW_PARQUET = "raw.parquet"
 ZIP_MAX_RATIO = 20
@@ -126,6 +126,10 @@ class ParquetRows:
     """Writes rows of text (or None) to a Parquet file in batches; every column is a string."""
 
     def __init__(self, path: Path, names: Sequence[str], batch_size: int = 10_000) -> None:
+        import pyarrow as pa  # only the readers that build rows in Python need pyarrow (not CSV)
+        import pyarrow.parquet as pq
+
+        self._pa = pa
         self.path = path
         self.schema = pa.schema([pa.field(n, pa.string()) for n in names])
         self.batch_size = batch_size
@@ -148,6 +152,7 @@ class ParquetRows:
             return
         width = len(self.schema)
         columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in range(width)]
+        pa = self._pa
         arrays = [pa.array(col, type=pa.string()) for col in columns]
         self._writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
         self.count += len(self.rows)

@@ -12,10 +12,7 @@ import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING, Any
 
 from territoria.ingest.readers.base import (
     DEFAULT_OPTIONS,
@@ -36,6 +33,9 @@ from territoria.ingest.readers.common import (
 )
 from territoria.ingest.sniff import detect_format
 from territoria.quality.report import Issue
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = ("geojson", "shp", "gpkg", "kml")
 GEOMETRY_COLUMN = "geo_shape"
@@ -168,6 +168,9 @@ def _crs_label(crs: Any) -> str:
 
 def _text_column(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     """An Arrow column as text: numbers without exponent, lists and structs as JSON, dates ISO."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         column.validate(full=True)  # raises on bytes that are not UTF-8
@@ -254,6 +257,7 @@ def _read_layer(
     *,
     encoding: str | None,
 ) -> RawTable:
+    import pyarrow as pa
     import pyogrio
     import shapely
     from pyproj import CRS, Transformer

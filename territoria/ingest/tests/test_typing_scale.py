@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from territoria.ingest.readers.base import RawColumn, RawTable
 from territoria.ingest.tests.test_typing_support import column, issues, run, values
-from territoria.ingest.typing import type_table
+from territoria.ingest.typing import ROW_GROUP_ROWS, type_table
 
 N = 1_000_000
 
@@ -43,6 +43,26 @@ def test_a_million_rows_with_one_late_odd_value(tmp_path):
     last = duckdb.execute(query, [str(result.path), N - 1])
     assert last.fetchall() == [(N - 1, (N - 2) % 5000, str((N - 2) % 5000)), (N, None, "12 bis")]
     assert pq.read_schema(result.path).field("avec_na").type == "int64"
+
+
+def test_the_typed_file_keeps_the_source_order_in_small_row_groups(tmp_path):
+    rows = 400_000
+    raw_path = tmp_path / "raw.parquet"
+    duckdb.sql(
+        f"""COPY (SELECT i::VARCHAR AS id, CASE WHEN i % 7 = 0 THEN 'NA' ELSE 'v' || (i % 13)::VARCHAR END AS code,
+              CASE WHEN i % 3 = 0 THEN 'oui' ELSE 'non' END AS actif
+            FROM range({rows}) t(i)) TO '{raw_path}' (FORMAT parquet, ROW_GROUP_SIZE 50000)"""  # noqa: S608 (test data)
+    )
+    raw = RawTable(raw_path, [RawColumn("id", "id"), RawColumn("code", "Code"), RawColumn("actif", "Actif")], rows)
+    result = type_table(raw, tmp_path / "typed.parquet", workdir=tmp_path / "work")
+    meta = pq.ParquetFile(result.path).metadata
+    assert meta.num_row_groups > 1
+    assert all(meta.row_group(i).num_rows <= ROW_GROUP_ROWS for i in range(meta.num_row_groups))
+    table = pq.read_table(result.path, columns=["_row", "id", "code", "actif"])  # file order, no ORDER BY
+    assert table.column("_row").to_pylist() == list(range(1, rows + 1))
+    assert table.column("id").to_pylist() == list(range(rows))
+    assert table.column("code").to_pylist()[:8] == [None, "v1", "v2", "v3", "v4", "v5", "v6", None]
+    assert table.column("actif").to_pylist()[:4] == [True, False, False, True]
 
 
 SEPARATORS = st.sampled_from([" ", "\u00a0", "\u202f", "\u2009"])

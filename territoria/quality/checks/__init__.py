@@ -40,12 +40,17 @@ def discover() -> list[Check]:
 CHECKS: list[Check] = discover()
 
 
-def run_structural(raw: RawTable, checks: list[Check] | None = None) -> list[Issue]:
-    """Run the structural checks (all of ``CHECKS`` by default) over ``raw``; issues in check order."""
+def run_structural(raw: RawTable, checks: list[Check] | None = None, *, table: Table | None = None) -> list[Issue]:
+    """Run the structural checks (all of ``CHECKS`` by default) over ``raw``; issues in check order.
+
+    ``table``: ``raw`` already opened by :func:`open_table` (to share it with the personal-data guard).
+    """
+    if table is None:
+        with open_table(raw) as opened:
+            return run_structural(raw, checks, table=opened)
     issues: list[Issue] = []
-    with open_table(raw) as table:
-        for check in CHECKS if checks is None else checks:
-            if check.needs_rows and (raw.row_count == 0 or not raw.columns):
-                continue
-            issues.extend(check.run(table))
+    for check in CHECKS if checks is None else checks:
+        if check.needs_rows and (raw.row_count == 0 or not raw.columns):
+            continue
+        issues.extend(check.run(table))
     return issues

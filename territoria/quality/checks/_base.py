@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -40,6 +40,8 @@ class Table:
 
     raw: RawTable
     con: duckdb.DuckDBPyConnection
+    _filled: dict[str, int] | None = field(default=None, repr=False)
+    _rows: int = field(default=0, repr=False)
 
     @property
     def columns(self) -> list[RawColumn]:
@@ -65,6 +67,24 @@ class Table:
         """SQL predicate: the cell of column ``name`` is blank."""
         q = ident(name)
         return f"({q} IS NULL OR regexp_full_match({q}, '{BLANK_RE}'))"
+
+    def filled(self) -> dict[str, int]:
+        """Non-blank cells per column (every column, geometry included), counted once per table.
+
+        Several checks need it (blank columns, blank rows, the personal-data guard): one scan for all.
+        """
+        if self._filled is None:
+            columns = self.raw.columns
+            counts = "".join(f", count(*) FILTER (WHERE NOT {self.blank(c.name)})" for c in columns)
+            rows, *filled = self.fetchall(f"SELECT count(*){counts} FROM {VIEW}")[0] if columns else (0,)  # noqa: S608
+            self._rows = int(rows)
+            self._filled = {c.name: int(n) for c, n in zip(columns, filled, strict=True)}
+        return self._filled
+
+    def full_columns(self) -> bool:
+        """Whether some column is filled on every row (then no row is blank)."""
+        filled = self.filled()
+        return bool(self._rows) and any(n == self._rows for n in filled.values())
 
     def fetchall(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, params or []).fetchall()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from territoria.quality import _fr
-from territoria.quality.checks._base import VIEW, Check, Table
+from territoria.quality.checks._base import Check, Table
 from territoria.quality.report import Issue
 
 
 def run(table: Table) -> list[Issue]:
     columns = table.columns
-    counts = ", ".join(f"count(*) FILTER (WHERE NOT {table.blank(c.name)})" for c in columns)
-    filled = table.fetchall(f"SELECT {counts} FROM {VIEW}")[0]  # noqa: S608
+    filled = [table.filled()[c.name] for c in columns]
     issues = []
     rows = table.raw.row_count
     for position, (column, n) in enumerate(zip(columns, filled, strict=True), start=1):

@@ -10,6 +10,8 @@ SHOWN = 10
 
 
 def run(table: Table) -> list[Issue]:
+    if table.full_columns():
+        return []  # a column is filled on every row: no row can be blank
     where = " AND ".join(table.blank(c.name) for c in table.columns)
     (count,) = table.fetchall(f"SELECT count(*) FROM {VIEW} WHERE {where}")[0]  # noqa: S608
     count = int(count)

@@ -35,6 +35,10 @@ CONT = _class(_continuations())
 # "Ã©" (é), "Ã " (à, its second byte turned into a space), "Â " (non-breaking space), "Å“" (œ),
 # "â€™" (’), "ï»¿" (the BOM), "�" (U+FFFD, bytes that could not be decoded at all).
 PATTERN = f"[ÂÃÅ]{CONT}|Ã |Ã$|â{CONT}{CONT}|ï»¿|\\x{{FFFD}}"
+# The same on a whole row, its cells joined by line feeds (a character no alternative contains): any
+# cell matching PATTERN makes its row match ROW_PATTERN, so one test per row picks the rows worth a
+# test per cell ("Ã" ending a cell is followed by the line feed, not by the end of the text).
+ROW_PATTERN = f"[ÂÃÅ]{CONT}|Ã |Ã\\n|Ã$|â{CONT}{CONT}|ï»¿|\\x{{FFFD}}"
 
 
 # A run of characters that a UTF-8 multi-byte sequence may have turned into under cp1252/Latin-1.
@@ -113,7 +117,10 @@ def run(table: Table) -> list[Issue]:
         parts.append(f"count(*) FILTER (WHERE regexp_matches({q}, $p))")
         parts.append(f"arg_min({q}, {ROW}) FILTER (WHERE regexp_matches({q}, $p))")
         parts.append(f"min({ROW}) FILTER (WHERE regexp_matches({q}, $p))")
-    result = table.con.execute(f"SELECT {', '.join(parts)} FROM {VIEW}", {"p": PATTERN}).fetchone()  # noqa: S608
+    joined = ", ".join(ident(c.name) for c in columns)
+    suspects = f"SELECT * FROM {VIEW} WHERE regexp_matches(concat_ws(chr(10), {joined}), $row)"  # noqa: S608
+    sql = f"SELECT {', '.join(parts)} FROM ({suspects})"  # noqa: S608
+    result = table.con.execute(sql, {"p": PATTERN, "row": ROW_PATTERN}).fetchone()
     assert result is not None
     for i, column in enumerate(columns):
         count, example, row = result[3 * i : 3 * i + 3]
