@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from territoria.access import services as access
 from territoria.atlas import bulk, referentials
-from territoria.atlas.manage import _require
+from territoria.atlas.manage import current_referential, require
 from territoria.atlas.models import Item, Referential
 
 REPORT_LIMIT = 500  # problems shown on the page; the count says how many more there are
@@ -47,12 +46,10 @@ class ImportForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    refused = _require(request, access.can_submit_actions(request.user))
+    refused = require(request, access.can_submit_actions(request.user))
     if refused:
         return refused
-    referential = referentials.current()
-    if referential is None:
-        raise PermissionDenied(_("Aucun référentiel n'est installé : lancez « territoria migrate »."))
+    referential = current_referential()
     form = ImportForm(request.POST or None, request.FILES or None)
     report: bulk.Report | None = None
     written = []

@@ -17,12 +17,12 @@ from territoria.access import services as access
 from territoria.accounts.services import roles_by_organisation
 from territoria.atlas import actions, explore, proposals, referentials
 from territoria.atlas.forms import ActionForm, AtlasForm, ModerationForm, ReferentialImportForm
-from territoria.atlas.models import Action, ThematicAtlas
-from territoria.atlas.views import _visible_action
+from territoria.atlas.models import Action, Referential, ThematicAtlas
+from territoria.atlas.views import visible_action
 from territoria.catalog import services as catalog
 
 
-def _require(request: HttpRequest, allowed: bool) -> HttpResponse | None:
+def require(request: HttpRequest, allowed: bool) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not allowed:
@@ -30,14 +30,20 @@ def _require(request: HttpRequest, allowed: bool) -> HttpResponse | None:
     return None
 
 
-@require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest) -> HttpResponse:
-    refused = _require(request, access.can_submit_actions(request.user))
-    if refused:
-        return refused
+def current_referential() -> Referential:
+    """The referential in force; a fresh installation has one after ``territoria migrate``."""
     referential = referentials.current()
     if referential is None:
         raise PermissionDenied(_("Aucun référentiel n'est installé : lancez « territoria migrate »."))
+    return referential
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    refused = require(request, access.can_submit_actions(request.user))
+    if refused:
+        return refused
+    referential = current_referential()
     datasets = catalog.visible_datasets(request.user).order_by("title")
     form = ActionForm(request.POST or None, datasets=datasets)
     if request.method == "POST" and form.is_valid():
@@ -55,8 +61,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _visible_action(request, pk)
-    refused = _require(request, access.can_edit_action(request.user, action))
+    action = visible_action(request, pk)
+    refused = require(request, access.can_edit_action(request.user, action))
     if refused:
         return refused
     datasets = catalog.visible_datasets(request.user).order_by("title")
@@ -73,7 +79,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def moderation(request: HttpRequest) -> HttpResponse:
-    refused = _require(request, access.can_moderate_actions(request.user))
+    refused = require(request, access.can_moderate_actions(request.user))
     if refused:
         return refused
     waiting = explore.visible_actions(request.user).filter(state=Action.State.SUBMITTED).order_by("created")
@@ -98,8 +104,8 @@ def moderation_form(action: Action, data: object = None) -> ModerationForm:
 
 @require_http_methods(["GET", "POST"])
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _visible_action(request, pk)
-    refused = _require(request, access.can_moderate_actions(request.user))
+    action = visible_action(request, pk)
+    refused = require(request, access.can_moderate_actions(request.user))
     if refused:
         return refused
     form = moderation_form(action, request.POST if request.method == "POST" else None)
@@ -128,7 +134,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def atlas_create(request: HttpRequest) -> HttpResponse:
-    refused = _require(request, access.can_curate_atlases(request.user))
+    refused = require(request, access.can_curate_atlases(request.user))
     if refused:
         return refused
     filters = explore.Filters.from_params(request.POST)
@@ -153,7 +159,7 @@ def atlas_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def referential_import(request: HttpRequest) -> HttpResponse:
-    refused = _require(request, access.can_moderate_actions(request.user))
+    refused = require(request, access.can_moderate_actions(request.user))
     if refused:
         return refused
     form = ReferentialImportForm(request.POST or None, request.FILES or None)

@@ -74,7 +74,7 @@ def explore_page(request: HttpRequest) -> HttpResponse:
     return render(request, "atlas/explore.html", context)
 
 
-def _visible_action(request: HttpRequest, pk: int) -> Action:
+def visible_action(request: HttpRequest, pk: int) -> Action:
     action = explore.visible_actions(request.user).select_related("referential", "organisation").filter(pk=pk).first()
     if action is None:
         raise Http404
@@ -83,7 +83,7 @@ def _visible_action(request: HttpRequest, pk: int) -> Action:
 
 @require_GET
 def action_page(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _visible_action(request, pk)
+    action = visible_action(request, pk)
     classes = proposals.classification(action)
     return render(
         request,
