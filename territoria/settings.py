@@ -52,6 +52,8 @@ try:
     EMBED_ORIGINS = env.get_list("TERRITORIA_EMBED_ORIGINS", ["*"])
     MAP_TILES_URL = env.get_str("TERRITORIA_MAP_TILES_URL")
     MAP_TILES_ATTRIBUTION = env.get_str("TERRITORIA_MAP_TILES_ATTRIBUTION")
+    # Atlas: the referential (by its identifier) that new actions are classified into; a network sets its own.
+    ATLAS_REFERENTIAL = env.get_str("TERRITORIA_ATLAS_REFERENTIAL", "territoria")
     TILE_PLACES = ("{z}", "{x}", "{y}")
     if MAP_TILES_URL and not (
         MAP_TILES_URL.startswith(("https://", "http://", "/")) and all(p in MAP_TILES_URL for p in TILE_PLACES)

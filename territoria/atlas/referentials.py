@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -216,10 +217,13 @@ def refresh_codes(action_ids: list[int]) -> None:
 
 
 def current(slug: str | None = None) -> Referential | None:
-    """The version in force of ``slug``, or of the default referential."""
+    """The version in force of ``slug``; without one, of the installation's referential
+    (TERRITORIA_ATLAS_REFERENTIAL), else of the default one."""
     query = Referential.objects.filter(is_current=True)
-    query = query.filter(slug=slug) if slug else query.order_by("-is_default", "slug")
-    return query.first()
+    if slug:
+        return query.filter(slug=slug).first()
+    chosen = query.filter(slug=getattr(settings, "ATLAS_REFERENTIAL", DEFAULT_SLUG)).first()
+    return chosen or query.order_by("-is_default", "slug").first()
 
 
 def load_default(path: Path = DEFAULT_FILE) -> Referential | None:

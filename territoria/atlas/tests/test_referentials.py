@@ -107,3 +107,12 @@ def test_a_new_version_carries_confirmed_classifications_by_code(referential, ac
     assert Classification.objects.filter(action=action, item__referential=new).count() == 2
     assert Action.objects.filter(referential=referential).count() == 0
     assert action.codes == " e:E15 s:S122 "  # the dropped service no longer filters nor counts
+
+
+def test_an_installation_classifies_into_its_network_referential(referential, settings):
+    own = referentials.import_rows(referentials.read_rows(MINI.encode(), "r.csv"), slug="reseau", name="Réseau")
+    assert referentials.current() == referential  # the default, until the installation names its own
+    settings.ATLAS_REFERENTIAL = "reseau"
+    assert referentials.current() == own
+    settings.ATLAS_REFERENTIAL = "inconnu"
+    assert referentials.current() == referential
