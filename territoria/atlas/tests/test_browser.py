@@ -24,7 +24,8 @@ def demo(org, member):  # type: ignore[no-untyped-def]
 
 
 def _loaded(page) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
-    page.wait_for_function("document.querySelector('[data-atlas-map]').dataset.loaded !== undefined")
+    # A selector, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings.
+    page.wait_for_selector("[data-atlas-map][data-loaded]", state="attached")
     return page.locator("[data-atlas-map]").get_attribute("data-loaded") or ""
 
 
@@ -37,6 +38,7 @@ def test_the_map_shows_every_placed_action_and_opens_one(page, live_server, demo
     page.locator(".marker-cluster").first.click()  # zooms in
     page.fill("#atlas-q", "médiathèque")
     page.press("#atlas-q", "Enter")
+    page.wait_for_url("**/atlas/?q=*")
     shown = int(_loaded(page))
     assert 0 < shown < placed
     assert "médiath" in page.locator(".atlas-list").inner_text().lower()
