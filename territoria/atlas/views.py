@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -141,7 +143,18 @@ def observatory_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "atlas/observatory.html",
-        {"filters": filters, "data": data, "charts": observatory.drawn(data)},
+        {
+            "filters": filters,
+            "data": data,
+            "charts": observatory.drawn(data),
+            "map_config": {
+                "counts": {code: n for code, _name, n in data["departements"]},
+                "outlines": static("atlas/departements.geojson"),
+                "explore": reverse("atlas:explore"),
+                "label": gettext("%s actions publiées"),
+                "open": gettext("Voir ces actions"),
+            },
+        },
     )
 
 

@@ -82,5 +82,7 @@ def test_the_observatory_draws_its_charts(page, live_server, demo):  # noqa: F81
     page.goto(live_server.url + "/atlas/observatoire/")
     page.wait_for_selector("figure[data-vega-chart] svg, figure[data-vega-chart] canvas")
     assert page.locator("figure[data-vega-chart]").count() >= 4
+    page.wait_for_selector("[data-observatory-map][data-loaded=true]", state="attached")
+    assert page.locator("[data-observatory-map] path.leaflet-interactive").count() >= 90  # the départements
     shot(page, "atlas-observatory.png")
     assert page.errors == []

@@ -140,7 +140,8 @@ def test_observatory_draws_charts_with_their_tables(client, action_factory):
     assert "data-vega-chart" in page and "Actions par enjeu" in page
     assert "<table>" in page
     assert "unsafe-eval" in client.get(reverse("atlas:observatory"))["Content-Security-Policy"]
-    assert "Belfort" in page or "Territoire de Belfort" in page
+    assert "Territoire de Belfort" in page
+    assert "data-observatory-map" in page and '"90": 1' in page  # the map's counts by département
 
 
 def test_referential_pages(client, referential):
