@@ -51,6 +51,9 @@ def parse_date(text: str) -> dt.date | dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"})
+
+
 def date_value(node: Literal, clause: str, partner: str | None, timezone: str) -> dt.date | dt.datetime:
     """The parameter for a date literal; beside a date-time column it is an instant in the request's zone."""
     try:
@@ -67,7 +70,9 @@ def date_value(node: Literal, clause: str, partner: str | None, timezone: str) -
 
 def local(sql: str, params: list[Any], kind: str | None, timezone: str) -> SQL:
     """An expression's wall-clock value in ``timezone`` when it is a date-time (dates are left as they are)."""
-    if kind != "datetime":
+    if kind != "datetime" or timezone in UTC_NAMES:
+        # The engine's session runs in UTC: a UTC wall clock is the value itself, with no per-row conversion
+        # (which costs ten times the query on a million rows).
         return sql, params
     return f"timezone(?, CAST({sql} AS TIMESTAMPTZ))", [timezone, *params]
 
