@@ -25,7 +25,7 @@ from territoria.lib import odsql
 from territoria.lib.cells import protect_cell as protect_cell  # re-exported: the former home of the CSV cell
 from territoria.records import compiler, engine, exports
 from territoria.records import facets as facets_module
-from territoria.records.services import visible_version
+from territoria.records.services import data_version
 from territoria.web.errors import ApiError, NotFound
 from territoria.web.params import get_int, reject_unknown
 
@@ -143,7 +143,7 @@ def records(request: HttpRequest, dataset_id: str) -> JsonResponse:
                 % {"max": MAX_OFFSET},
                 parameter="offset",
             )
-        dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = data_version(request.user, dataset_id)
         try:
             compiled = compiler.compile_query(
                 version.columns, str(version.data_path()), _query(params), limit=limit, offset=offset
@@ -164,7 +164,7 @@ def record(request: HttpRequest, dataset_id: str, record_id: str) -> JsonRespons
     params = request.GET
     with translation.override(_lang(params)):
         _start(request, COMMON)
-        dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = data_version(request.user, dataset_id)
         missing = NotFound(_("Aucun enregistrement « %(id)s ».") % {"id": record_id[:40]}, parameter="record_id")
         if not re.fullmatch(r"[0-9]{1,19}", record_id) or int(record_id) > MAX_RECORD_ID:
             raise missing
@@ -184,7 +184,7 @@ def facets(request: HttpRequest, dataset_id: str) -> JsonResponse:
     params = request.GET
     with translation.override(_lang(params)):
         _start(request, FACET_PARAMS)
-        dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = data_version(request.user, dataset_id)
         columns = version.columns
         allowed = [c["name"] for c in columns if c.get("type") in compiler.FACET_TYPES and c["name"] != "_row"]
         names = params.getlist("facet") or allowed
@@ -230,7 +230,7 @@ def export(request: HttpRequest, dataset_id: str, format: str) -> StreamingHttpR
                 % {"format": format[:20], "known": ", ".join(exports.EXPORTERS)},
                 parameter="format",
             )
-        dataset, version = visible_version(request.user, dataset_id)
+        dataset, version = data_version(request.user, dataset_id)
         try:
             compiled = compiler.compile_query(version.columns, str(version.data_path()), _query(params, group_by=False))
         except odsql.OdsqlError as error:

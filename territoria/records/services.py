@@ -12,8 +12,19 @@ from territoria.web.errors import Forbidden, NotFound
 
 
 def visible_version(user: AnyUser, dataset_id: str) -> tuple[Dataset, Version]:
-    """The dataset ``user`` may see and its published version; NotFound otherwise (same answer for hidden)."""
-    dataset = catalog.get_visible_dataset(user, dataset_id)
+    """The dataset ``user`` may see and its published version; NotFound otherwise (same answer for hidden).
+
+    The whole fiche is loaded (organisation, licence, themes, keywords, resources): pages show it.
+    """
+    return _checked(user, dataset_id, catalog.get_visible_dataset(user, dataset_id))
+
+
+def data_version(user: AnyUser, dataset_id: str) -> tuple[Dataset, Version]:
+    """``visible_version`` for the data APIs: the same answers, from one query loading only what they read."""
+    return _checked(user, dataset_id, catalog.get_visible_dataset_for_data(user, dataset_id))
+
+
+def _checked(user: AnyUser, dataset_id: str, dataset: Dataset | None) -> tuple[Dataset, Version]:
     if dataset is None:
         raise NotFound(_("Aucun jeu de données « %(id)s ».") % {"id": dataset_id[:100]}, parameter="dataset_id")
     if not access.can_read_data(user, dataset):

@@ -7,6 +7,7 @@ AST nodes, so hostile input ends in ``OdsqlError``, never in ``RecursionError``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -273,7 +274,12 @@ def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
     return None
 
 
+PARSED_ENTRIES = 256  # clauses kept parsed per process: pages of the same query parse it once
+
+
+@functools.lru_cache(maxsize=PARSED_ENTRIES)
 def _parse(text: str, clause: str) -> Any:
+    """The tree of one clause; kept (LRU), the nodes being immutable. Errors are raised again, never kept."""
     _check_text(text, clause)
     try:
         tree = _PARSER.parse(text, start=clause)
