@@ -298,8 +298,14 @@ class Answer:
     rows: tuple[tuple[Any, ...], ...] = ()
 
 
+def utc_naive(stamp: str) -> str:
+    """Territoria answers date-times with their offset, as Opendatasoft does (``…T00:00:00+00:00``); the
+    generated file and Datasette hold them without one, in UTC."""
+    return stamp.removesuffix("+00:00").removesuffix("Z")
+
+
 def t_rows(body: dict[str, Any]) -> Answer:
-    rows = tuple((r["id"], r["commune"], r["timestamp"], r["value"]) for r in body["results"])
+    rows = tuple((r["id"], r["commune"], utc_naive(r["timestamp"]), r["value"]) for r in body["results"])
     return Answer(body["total_count"], rows)
 
 
