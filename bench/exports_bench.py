@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         with signals_as_exit():
             print(f"Exports : {args.rows} relevés, dossier temporaire {workdir}")
             csv_path = write_csv(args.rows, args.seed, workdir)
-            server, info, load = records_bench.prepare_territoria(workdir, csv_path)
+            server, _cold, info, load = records_bench.prepare_territoria(workdir, csv_path)
             with running([server]):
                 for fmt in formats:
                     try:

@@ -43,8 +43,12 @@ def serve(args: list[str]) -> None:
         bind = env.get_str("TERRITORIA_SERVE_BIND", "127.0.0.1:8000")
         # Seconds a worker may spend on one request before gunicorn kills it: long enough for large exports.
         timeout = env.get_int("TERRITORIA_SERVE_TIMEOUT", 300, minimum=0, maximum=86_400)
+        # Threads per worker (gthread): connections kept alive between requests, and a long export does not
+        # stop the worker from telling gunicorn it is alive. 1: gunicorn's sync workers.
+        threads = env.get_int("TERRITORIA_SERVE_THREADS", 4, minimum=1, maximum=64)
     except ImproperlyConfiguredEnv as error:
         sys.exit(f"territoria serve: {error}")
+    workers_args = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     sys.argv = [
         "gunicorn",
         "territoria.wsgi:application",
@@ -54,6 +58,7 @@ def serve(args: list[str]) -> None:
         bind,
         "--timeout",
         str(timeout),
+        *workers_args,
         "--access-logfile",
         "-",
         *args,

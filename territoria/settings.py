@@ -42,6 +42,8 @@ try:
     SECURE_SSL_REDIRECT = env.get_bool("TERRITORIA_SECURE_SSL_REDIRECT", default=PRODUCTION)
     SECURE_HSTS_SECONDS = env.get_int("TERRITORIA_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
     API_MAX_LIMIT = env.get_int("TERRITORIA_API_MAX_LIMIT", 100, minimum=1, maximum=10_000)
+    # Records API: pages kept per worker process (records/engine.py); a published file never changes. 0: none.
+    RECORDS_PAGE_CACHE = env.get_int("TERRITORIA_RECORDS_PAGE_CACHE", 256, minimum=0, maximum=100_000)
     REDIS_URL = env.get_str("TERRITORIA_REDIS_URL")
     TASKS_IMMEDIATE = env.get_bool("TERRITORIA_TASKS_IMMEDIATE", default=False)
     TASK_WORKERS = env.get_int("TERRITORIA_TASK_WORKERS", 1, minimum=1, maximum=32)
@@ -221,8 +223,10 @@ if REDIS_URL:
 else:
     HUEY["filename"] = str(DATA_DIR / "tasks.sqlite3")
 # Cache: rate-limit counters (API, sign-in). Redis when there is one; else, in production, files under
-# DATA_DIR shared by the gunicorn workers; in development and tests, each process's memory.
+# DATA_DIR shared by the gunicorn workers (counters: RATE_LIMIT_FOLDER, lib/counters.py, one appended byte per
+# hit; anything else: Django's file cache); in development and tests, each process's memory.
 CACHES: dict[str, dict[str, object]]
+RATE_LIMIT_FOLDER = str(DATA_DIR / "ratelimit") if PRODUCTION and not REDIS_URL else ""
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -6,6 +6,8 @@ stays true for as long as the file exists. The runner keeps, per process and bou
 - the file's facts: row count, smallest and largest ``_row``, read from the Parquet statistics;
 - the counts of queries (pagination asks the same count page after page), except those using ``now()``;
 - the answers of facet queries without conditions (the dataset page asks them on every visit);
+- the pages of records queries (``TERRITORIA_RECORDS_PAGE_CACHE`` of them, 0 to keep none): a reuser's app
+  asks the same first page, filter or sort over and over, and the file's answer never changes;
 - DuckDB's own Parquet metadata cache (footers are parsed once per file, not once per query).
 
 Cache keys hold the file's path, size and modification time: a new published version is a new file,
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+from django.conf import settings
 
 from territoria.records import spatial
 from territoria.records.compiler import Compiled
@@ -58,6 +61,7 @@ WINDOW_GROWTH = 8
 WINDOW_ATTEMPTS = 2
 EXPORT_WINDOW = 100_000  # rows of _row range per export window
 CACHE_ENTRIES = 512
+PAGE_ROWS_KEPT = 100  # pages of at most this many rows are kept (the records API's largest page)
 
 
 class EngineError(Exception):
@@ -111,12 +115,14 @@ class _Lru:
 _facts = _Lru(CACHE_ENTRIES)
 _facets = _Lru(CACHE_ENTRIES * 2)
 _counts = _Lru(CACHE_ENTRIES * 8)
+_pages = _Lru(0)  # sized by settings.RECORDS_PAGE_CACHE when a page is kept
 
 
 def clear_caches() -> None:
     _facts.clear()
     _facets.clear()
     _counts.clear()
+    _pages.clear()
 
 
 def file_key(path: str) -> tuple[str, int, int] | None:
@@ -331,6 +337,31 @@ def _window_bounds(compiled: Compiled) -> Iterator[int]:
 
 
 def fetch(compiled: Compiled) -> list[dict[str, Any]]:
+    """The rows of one page (or of a whole grouped answer); pages are kept per file (see the module's text).
+
+    The list and its dicts may be shared with later callers: read them, never change them."""
+    size: int = settings.RECORDS_PAGE_CACHE
+    key = _page_key(compiled) if size > 0 else None
+    if key is not None:
+        kept: list[dict[str, Any]] | None = _pages.get(key)
+        if kept is not None:
+            return kept
+    rows = _fetch(compiled)
+    if key is not None and len(rows) <= PAGE_ROWS_KEPT:
+        _pages.size = size
+        _pages.put(key, rows)
+    return rows
+
+
+def _page_key(compiled: Compiled) -> Hashable | None:
+    """What makes one page: the file, the SQL and its parameters, and how the rows are named and converted."""
+    key = _cache_key(compiled.path, compiled.sql, compiled.params)
+    if key is None:
+        return None
+    return (key, tuple(compiled.names), tuple(compiled.types), compiled.has_id, compiled.timezone, compiled.limit)
+
+
+def _fetch(compiled: Compiled) -> list[dict[str, Any]]:
     con = connection()
     for bound in _window_bounds(compiled):
         result = _execute(con, compiled.window_sql, _window_params(compiled, 0, bound))

@@ -333,3 +333,12 @@ def test_settings_refuse_a_rate_they_cannot_read(tmp_path):
     done = settings_in_child(tmp_path, TERRITORIA_API_RATE_LIMIT="beaucoup")
     assert done.returncode != 0
     assert "TERRITORIA_API_RATE_LIMIT" in done.stderr
+
+
+def test_without_redis_in_production_counters_are_files_shared_by_processes(catalogue, limit, settings, tmp_path):
+    settings.RATE_LIMIT_FOLDER = str(tmp_path / "ratelimit")
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    assert [client.get(PUBLIC).status_code for _ in range(3)] == [200, 200, 429]
+    files = [p for p in (tmp_path / "ratelimit" / "api-3600").rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].stat().st_size == 3  # the refused request was counted too
+    assert cache.get(f"territoria:ratelimit:api:{files[0].name}:{files[0].parent.name}") is None

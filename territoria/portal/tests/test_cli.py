@@ -89,11 +89,26 @@ def test_serve_defaults(monkeypatch):
     monkeypatch.delenv("TERRITORIA_SERVE_WORKERS", raising=False)
     monkeypatch.delenv("TERRITORIA_SERVE_BIND", raising=False)
     monkeypatch.delenv("TERRITORIA_SERVE_TIMEOUT", raising=False)
+    monkeypatch.delenv("TERRITORIA_SERVE_THREADS", raising=False)
     cli.serve([])
     argv = seen[0]
     assert argv[argv.index("--workers") + 1] == "2"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8000"
     assert argv[argv.index("--timeout") + 1] == "300"  # long exports are not killed after gunicorn's 30 s
+    # Threaded workers: connections kept alive, and a long export does not silence the worker.
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "4"
+
+
+def test_one_thread_per_worker_is_gunicorns_sync_worker(monkeypatch):
+    import gunicorn.app.wsgiapp
+
+    seen = []
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["territoria"])
+    monkeypatch.setenv("TERRITORIA_SERVE_THREADS", "1")
+    cli.serve([])
+    assert "--worker-class" not in seen[0] and "--threads" not in seen[0]
 
 
 def test_serve_timeout_setting_and_extra_arguments_last(monkeypatch):
@@ -116,6 +131,8 @@ def test_serve_timeout_setting_and_extra_arguments_last(monkeypatch):
         ("TERRITORIA_SERVE_WORKERS", "many"),
         ("TERRITORIA_SERVE_TIMEOUT", "-1"),
         ("TERRITORIA_SERVE_TIMEOUT", "5min"),
+        ("TERRITORIA_SERVE_THREADS", "0"),
+        ("TERRITORIA_SERVE_THREADS", "65"),
     ],
 )
 def test_serve_refuses_bad_settings_naming_the_variable(name, value, monkeypatch):
