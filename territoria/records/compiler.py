@@ -7,6 +7,7 @@ through a ``?`` parameter: no user text is ever pasted into SQL.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,10 @@ class Compiled:
     window_params: list[Any] = field(default_factory=list)
     window_at: int = -1
     timezone: str | None = None  # date-times in the answer are given in this zone (None: as DuckDB gives them)
+    # When the only condition is ``column = value`` on a text or integer column with few distinct values: the
+    # column's SQL and the value. The engine then counts every value of the column at once (one pass, kept
+    # per file) and reads the count of this one; the next value asked is already counted.
+    count_by: tuple[str, Any] | None = None
 
 
 @dataclass
@@ -216,6 +221,8 @@ def compile_query(
     )
     compiled.filtered = filtered
     compiled.timezone = query.timezone or None
+    if not group_sql and not aggregate:
+        compiled.count_by = _count_by(columns, where, where_params)
     if has_id and not group_sql and order_parts == [("_id ASC", [])]:
         # The same rows restricted to a range of row numbers (bounds set by the engine).
         conditions = f" WHERE ({where.removeprefix(' WHERE ')}) AND" if where else " WHERE"
@@ -224,6 +231,28 @@ def compile_query(
         compiled.window_params = [*select_params, path, *where_params, None, None, *order_params, *page_params]
         compiled.window_at = len(select_params) + 1 + len(where_params)
     return compiled
+
+
+COUNT_BY_DISTINCT = 10_000  # at most this many distinct values (the version's profile) for counts by value
+_EQUALITY = re.compile(r'^ WHERE \((?:CAST\()?"((?:[^"]|"")+)"(?: AS VARCHAR\))? = \?\)$')
+
+
+def _count_by(columns: list[dict[str, Any]], where: str, params: list[Any]) -> tuple[str, Any] | None:
+    """``(column SQL, value)`` when ``where`` is exactly one equality on a text or integer column whose profile
+    shows few distinct values; None otherwise (the count is then computed as written)."""
+    match = _EQUALITY.match(where)
+    if match is None or len(params) != 1:
+        return None
+    name = match[1].replace('""', '"')
+    column = next((c for c in columns if c.get("name") == name), None)
+    distinct = column.get("distinct") if column else None
+    if column is None or not isinstance(distinct, int) or distinct > COUNT_BY_DISTINCT:
+        return None
+    value = params[0]
+    kind = column.get("type")
+    if not ((kind == "text" and type(value) is str) or (kind == "integer" and type(value) is int)):
+        return None
+    return where.removeprefix(" WHERE (").rsplit(" = ?)", 1)[0], value
 
 
 def _output_kind(compiler: Compiler, node: Node) -> str | None:

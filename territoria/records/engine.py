@@ -388,8 +388,30 @@ def _cache_key(path: str, sql: str, params: list[Any]) -> Hashable | None:
     return cache_key
 
 
+VALUE_COUNTS_LIMIT = 10_000  # beyond this many distinct values, counts by value are not kept
+
+
+def value_counts(path: str, column_sql: str) -> dict[Any, int] | None:
+    """The number of rows of each value of one column of a file, in one pass, kept per file; None when the
+    column has more than VALUE_COUNTS_LIMIT values (remembered too, so that it is not tried again)."""
+    key = _cache_key(path, f"value-counts:{column_sql}", [])
+    if key is None:
+        return None
+    kept = _facets.get(key)
+    if kept is None:
+        sql = f"SELECT {column_sql}, count(*) FROM read_parquet(?) GROUP BY 1 LIMIT ?"  # noqa: S608 - compiler SQL
+        rows = raw(sql, [path, VALUE_COUNTS_LIMIT + 1])
+        kept = {value: int(n) for value, n in rows} if len(rows) <= VALUE_COUNTS_LIMIT else False
+        _facets.put(key, kept)
+    return kept or None
+
+
 def count(compiled: Compiled) -> int:
     """The number of rows (or groups) a query matches; kept per file, since paging asks it again and again."""
+    if compiled.count_by is not None and compiled.path:
+        counts = value_counts(compiled.path, compiled.count_by[0])
+        if counts is not None:
+            return counts.get(compiled.count_by[1], 0)
     key = _cache_key(compiled.path, compiled.count_sql, compiled.count_params)
     known: int | None = _counts.get(key) if key is not None else None
     if known is not None:
