@@ -77,6 +77,14 @@ class Compiled:
     # column's SQL and the value. The engine then counts every value of the column at once (one pass, kept
     # per file) and reads the count of this one; the next value asked is already counted.
     count_by: tuple[str, Any] | None = None
+    # Rows sorted by one numeric or date column, without conditions: the column's SQL and whether descending,
+    # and the same query restricted to ``column >= ?`` (``<= ?`` ascending), the bound at ``threshold_at``.
+    # The engine keeps the column's first values in that order per file: the value at offset + limit is a
+    # bound that every row of the page passes, and few others do (see engine.py).
+    sort_column: tuple[str, bool] | None = None
+    threshold_sql: str = ""
+    threshold_params: list[Any] = field(default_factory=list)
+    threshold_at: int = -1
 
 
 @dataclass
@@ -169,8 +177,9 @@ def compile_query(
         select_sql = f"{ROW_ID} AS _id, " + select_sql
 
     order_parts: list[SQL] = []
-    if query.order_by.strip():
-        for order in odsql.parse_order_by(query.order_by):
+    orders = list(odsql.parse_order_by(query.order_by)) if query.order_by.strip() else []
+    if orders:
+        for order in orders:
             direction = "DESC" if order.descending else "ASC"
             expr = order.expr
             if isinstance(expr, Field) and expr.name in sql_aliases and expr.name not in compiler.types:
@@ -223,6 +232,22 @@ def compile_query(
     compiled.timezone = query.timezone or None
     if not group_sql and not aggregate:
         compiled.count_by = _count_by(columns, where, where_params)
+    sorted_by = orders[0].expr if len(orders) == 1 else None
+    if (
+        has_id
+        and not where
+        and isinstance(sorted_by, Field)
+        and compiler.types.get(sorted_by.name) in SORT_BOUND_KINDS
+        and sorted_by.name not in sql_aliases.keys() - compiler.types.keys()
+        and not order_parts[0][1]
+    ):
+        column_sql = order_parts[0][0].rsplit(" ", 1)[0]
+        descending = orders[0].descending
+        bound = f" WHERE {column_sql} {'>=' if descending else '<='} ?"
+        compiled.sort_column = (column_sql, descending)
+        compiled.threshold_sql = f"SELECT {select_sql} FROM {source}{bound}{order_clause}{page}"  # noqa: S608
+        compiled.threshold_params = [*select_params, path, None, *order_params, *page_params]
+        compiled.threshold_at = len(select_params) + 1
     if has_id and not group_sql and order_parts == [("_id ASC", [])]:
         # The same rows restricted to a range of row numbers (bounds set by the engine).
         conditions = f" WHERE ({where.removeprefix(' WHERE ')}) AND" if where else " WHERE"
@@ -233,6 +258,7 @@ def compile_query(
     return compiled
 
 
+SORT_BOUND_KINDS = {"integer", "decimal", "date", "datetime"}
 COUNT_BY_DISTINCT = 10_000  # at most this many distinct values (the version's profile) for counts by value
 _EQUALITY = re.compile(r'^ WHERE \((?:CAST\()?"((?:[^"]|"")+)"(?: AS VARCHAR\))? = \?\)$')
 

@@ -116,9 +116,12 @@ _facts = _Lru(CACHE_ENTRIES)
 _facets = _Lru(CACHE_ENTRIES * 2)
 _counts = _Lru(CACHE_ENTRIES * 8)
 _pages = _Lru(0)  # sized by settings.RECORDS_PAGE_CACHE when a page is kept
+_tops = _Lru(64)  # first values of a column in sort order, per file (10 000 values at most: ~0.3 MB each)
+TOP_VALUES = 10_000  # the records API's offset + limit never exceeds this
 
 
 def clear_caches() -> None:
+    _tops.clear()
     _facts.clear()
     _facets.clear()
     _counts.clear()
@@ -361,8 +364,49 @@ def _page_key(compiled: Compiled) -> Hashable | None:
     return (key, tuple(compiled.names), tuple(compiled.types), compiled.has_id, compiled.timezone, compiled.limit)
 
 
+def top_values(path: str, column_sql: str, descending: bool) -> list[Any] | None:
+    """The first TOP_VALUES non-null values of a column of a file in sort order, kept per file."""
+    key = _cache_key(path, f"top-values:{column_sql}:{descending}", [])
+    if key is None:
+        return None
+    values: list[Any] | None = _tops.get(key)
+    if values is None:
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT {column_sql} FROM read_parquet(?) WHERE {column_sql} IS NOT NULL "  # noqa: S608 - compiler SQL
+            f"ORDER BY {column_sql} {direction} LIMIT ?"
+        )
+        values = [row[0] for row in raw(sql, [path, TOP_VALUES])]
+        _tops.put(key, values)
+    return values
+
+
+def _sort_bound(compiled: Compiled) -> Any:
+    """A value that every row of a page sorted by one column passes (>= descending, <= ascending); None when
+    there is none (fewer non-null values than the page needs: the page then reaches the nulls)."""
+    if compiled.sort_column is None or not compiled.limit or not compiled.path:
+        return None
+    need = compiled.offset + compiled.limit
+    if need > TOP_VALUES:
+        return None
+    values = top_values(compiled.path, *compiled.sort_column)
+    if values is None or len(values) < need:
+        return None
+    return values[need - 1]
+
+
 def _fetch(compiled: Compiled) -> list[dict[str, Any]]:
     con = connection()
+    bound = _sort_bound(compiled)
+    if bound is not None:
+        # The first offset + limit rows in this order all have a value at least as far as the bound: the rows
+        # beyond it come after them, so the page of the bounded query is the page of the whole query.
+        params = list(compiled.threshold_params)
+        params[compiled.threshold_at] = bound
+        result = _execute(con, compiled.threshold_sql, params)
+        rows = result.fetchall()
+        make = row_maker(compiled, result_types(compiled, result.description))
+        return [make(row) for row in rows]
     for bound in _window_bounds(compiled):
         result = _execute(con, compiled.window_sql, _window_params(compiled, 0, bound))
         rows = result.fetchall()
