@@ -131,3 +131,21 @@ def zones(make_dataset, tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "zones.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     return publish(make_dataset("zones", "Zones à faibles émissions"), path)
+
+
+@pytest.fixture
+def executed(monkeypatch):  # type: ignore[no-untyped-def]
+    """The SQL texts the engine runs, in order; the engine's kept answers are cleared before and after."""
+    from territoria.records import engine
+
+    seen: list[str] = []
+    original = engine._execute
+
+    def spy(cursor, sql, params):  # type: ignore[no-untyped-def]
+        seen.append(sql)
+        return original(cursor, sql, params)
+
+    monkeypatch.setattr(engine, "_execute", spy)
+    engine.clear_caches()
+    yield seen
+    engine.clear_caches()

@@ -73,20 +73,6 @@ def parquet(tmp_path):  # type: ignore[no-untyped-def]
     engine.clear_caches()
 
 
-@pytest.fixture
-def executed(monkeypatch):  # type: ignore[no-untyped-def]
-    """The SQL texts the engine runs, in order."""
-    seen: list[str] = []
-    original = engine._execute
-
-    def spy(cursor, sql, params):  # type: ignore[no-untyped-def]
-        seen.append(sql)
-        return original(cursor, sql, params)
-
-    monkeypatch.setattr(engine, "_execute", spy)
-    return seen
-
-
 def test_the_file_is_really_out_of_order(parquet):
     groups = duckdb.execute(
         "SELECT stats_min::BIGINT FROM parquet_metadata(?) WHERE path_in_schema = '_row' ORDER BY row_group_id",

@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import duckdb
-import pytest
 
 from territoria.records import engine
 from territoria.records.compiler import Query, compile_query
 from territoria.records.tests.test_engine import FILE_COLUMNS, reference, write_parquet
-
-
-@pytest.fixture
-def executed(monkeypatch):  # type: ignore[no-untyped-def]
-    seen: list[str] = []
-    original = engine._execute
-
-    def spy(cursor, sql, params):  # type: ignore[no-untyped-def]
-        seen.append(sql)
-        return original(cursor, sql, params)
-
-    monkeypatch.setattr(engine, "_execute", spy)
-    engine.clear_caches()
-    yield seen
-    engine.clear_caches()
 
 
 def test_a_page_asked_again_is_not_computed_again(tmp_path, executed, settings):

@@ -11,21 +11,6 @@ from territoria.records.tests.test_engine import FILE_COLUMNS, reference, write_
 PROFILED = [{**c, "distinct": {"ville": 3, "n": 10_240}.get(c["name"], 5)} for c in FILE_COLUMNS]
 
 
-@pytest.fixture
-def executed(monkeypatch):  # type: ignore[no-untyped-def]
-    seen: list[str] = []
-    original = engine._execute
-
-    def spy(cursor, sql, params):  # type: ignore[no-untyped-def]
-        seen.append(sql)
-        return original(cursor, sql, params)
-
-    monkeypatch.setattr(engine, "_execute", spy)
-    engine.clear_caches()
-    yield seen
-    engine.clear_caches()
-
-
 @pytest.mark.parametrize("how", ["where", "refine"])
 def test_each_value_is_counted_in_one_pass(tmp_path, executed, how):
     path = write_parquet(tmp_path / "a.parquet")
