@@ -1,4 +1,4 @@
-"""A small DuckDB runner: one connection per thread, bounded resources, JSON-ready rows.
+"""A small DuckDB runner: one database per process, one cursor per thread, bounded resources, JSON-ready rows.
 
 A published version is an immutable Parquet file stored under its SHA-256, so what is learnt about one file
 stays true for as long as the file exists. The runner keeps, per process and bounded (LRU):
@@ -68,14 +68,30 @@ class EngineError(Exception):
     """The database refused or failed a query; the text is logged, never shown."""
 
 
+_database: tuple[int, duckdb.DuckDBPyConnection] | None = None  # (process id, connection)
+_database_lock = threading.Lock()
+
+
+def _shared_database() -> duckdb.DuckDBPyConnection:
+    """One DuckDB database per process: its threads and memory limit (CONFIG) bound the whole process,
+    however many request threads the server runs. Made again in a forked child."""
+    global _database
+    with _database_lock:
+        if _database is None or _database[0] != os.getpid():
+            con = duckdb.connect(":memory:", config=CONFIG)  # type: ignore[arg-type]
+            spatial.register(con)  # exact geometry tests (shapely) for the geo predicates, seen by every cursor
+            _database = (os.getpid(), con)
+        return _database[1]
+
+
 def connection() -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on the process's database (a cursor is used by one thread at a time)."""
     con: duckdb.DuckDBPyConnection | None = getattr(_local, "con", None)
-    if con is None:
-        con = duckdb.connect(":memory:", config=CONFIG)  # type: ignore[arg-type]
+    if con is None or getattr(_local, "pid", None) != os.getpid():
+        con = _shared_database().cursor()
         con.execute("SET parquet_metadata_cache = true")  # files are immutable: parse each footer once
         con.execute("SET TimeZone = 'UTC'")  # date-times without an offset are UTC, whatever the machine's zone
-        spatial.register(con)  # exact geometry tests (shapely) for the geo predicates
-        _local.con = con
+        _local.con, _local.pid = con, os.getpid()
     return con
 
 

@@ -21,6 +21,31 @@ def test_connection_is_bounded_and_per_thread():
     assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchone() == (False,)
 
 
+def test_threads_have_their_own_cursor_on_one_bounded_database():
+    import threading
+
+    mine = engine.connection()
+    seen: dict[str, object] = {}
+
+    def other() -> None:
+        con = engine.connection()
+        seen["same"] = con is mine
+        seen["settings"] = con.execute(
+            "SELECT current_setting('threads'), current_setting('parquet_metadata_cache'), current_setting('TimeZone')"
+        ).fetchone()
+        # The geometry functions registered once on the database are seen from every thread's cursor.
+        seen["geo"] = con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'territoria%' LIMIT 1"
+        ).fetchone()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert seen["same"] is False
+    assert seen["settings"] == (2, True, "UTC")
+    assert seen["geo"] is not None
+
+
 def test_values_become_json_ready():
     assert engine.to_json(dt.date(2024, 3, 1)) == "2024-03-01"
     assert engine.to_json(dt.datetime(2024, 3, 1, 12, 30)) == "2024-03-01T12:30:00"
