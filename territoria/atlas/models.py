@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from territoria.lib.text import stems
 
@@ -83,7 +84,7 @@ class Action(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Prévue")
-        IN_PROGRESS = "in_progress", _("En cours")
+        IN_PROGRESS = "in_progress", pgettext_lazy("avancement d'une action", "En cours")
         DONE = "done", _("Réalisée")
 
     class State(models.TextChoices):

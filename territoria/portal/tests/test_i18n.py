@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,14 @@ def test_unsafe_next_url_is_not_followed(db):
     response = switch(Client(), "en", "https://evil.example/")
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+def test_one_french_word_two_english_ones_by_context():
+    """« En cours » is a running job and an action in progress: told apart by a translation context."""
+    from territoria.atlas.models import Action
+    from territoria.ingest.models import Job
+
+    with translation.override("en"):
+        assert (str(Action.Status.IN_PROGRESS.label), str(Job.Status.RUNNING.label)) == ("In progress", "Running")
+    with translation.override("fr"):
+        assert str(Action.Status.IN_PROGRESS.label) == str(Job.Status.RUNNING.label) == "En cours"
