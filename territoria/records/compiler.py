@@ -178,17 +178,16 @@ def compile_query(
 
     order_parts: list[SQL] = []
     orders = list(odsql.parse_order_by(query.order_by)) if query.order_by.strip() else []
-    if orders:
-        for order in orders:
-            direction = "DESC" if order.descending else "ASC"
-            expr = order.expr
-            if isinstance(expr, Field) and expr.name in sql_aliases and expr.name not in compiler.types:
-                order_parts.append((f"{sql_aliases[expr.name]} {direction}", []))
-            elif expr in by_expr and aggregate:
-                order_parts.append((f"{by_expr[expr]} {direction}", []))
-            else:
-                sql, params = compiler.expr(expr, "order_by", aggregates=aggregate)
-                order_parts.append((f"{sql} {direction}", params))
+    for order in orders:
+        direction = "DESC" if order.descending else "ASC"
+        expr = order.expr
+        if isinstance(expr, Field) and expr.name in sql_aliases and expr.name not in compiler.types:
+            order_parts.append((f"{sql_aliases[expr.name]} {direction}", []))
+        elif expr in by_expr and aggregate:
+            order_parts.append((f"{by_expr[expr]} {direction}", []))
+        else:
+            sql, params = compiler.expr(expr, "order_by", aggregates=aggregate)
+            order_parts.append((f"{sql} {direction}", params))
     _check_order_items(order_parts)
     if has_id:
         order_parts.append(("_id ASC", []))
@@ -233,16 +232,15 @@ def compile_query(
     if not group_sql and not aggregate:
         compiled.count_by = _count_by(columns, where, where_params)
     sorted_by = orders[0].expr if len(orders) == 1 else None
+    descending = bool(orders) and orders[0].descending
+    sortable = isinstance(sorted_by, Field) and compiler.types.get(sorted_by.name) in SORT_BOUND_KINDS
+    column_sql = compiler.ident(sorted_by.name) if sortable and isinstance(sorted_by, Field) else ""
     if (
         has_id
         and not where
-        and isinstance(sorted_by, Field)
-        and compiler.types.get(sorted_by.name) in SORT_BOUND_KINDS
-        and sorted_by.name not in sql_aliases.keys() - compiler.types.keys()
-        and not order_parts[0][1]
+        and sortable
+        and order_parts[0] == (f"{column_sql} {'DESC' if descending else 'ASC'}", [])  # the column itself
     ):
-        column_sql = order_parts[0][0].rsplit(" ", 1)[0]
-        descending = orders[0].descending
         bound = f" WHERE {column_sql} {'>=' if descending else '<='} ?"
         compiled.sort_column = (column_sql, descending)
         compiled.threshold_sql = f"SELECT {select_sql} FROM {source}{bound}{order_clause}{page}"  # noqa: S608

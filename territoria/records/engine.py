@@ -411,28 +411,27 @@ def _sort_bound(compiled: Compiled) -> Any:
     return values[need - 1]
 
 
+def _rows(compiled: Compiled, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """One query's rows as the answer's dicts (conversions chosen from the result's column types)."""
+    result = _execute(connection(), sql, params)
+    rows = result.fetchall()
+    make = row_maker(compiled, result_types(compiled, result.description))
+    return [make(row) for row in rows]
+
+
 def _fetch(compiled: Compiled) -> list[dict[str, Any]]:
-    con = connection()
     bound = _sort_bound(compiled)
     if bound is not None:
         # The first offset + limit rows in this order all have a value at least as far as the bound: the rows
         # beyond it come after them, so the page of the bounded query is the page of the whole query.
         params = list(compiled.threshold_params)
         params[compiled.threshold_at] = bound
-        result = _execute(con, compiled.threshold_sql, params)
-        rows = result.fetchall()
-        make = row_maker(compiled, result_types(compiled, result.description))
-        return [make(row) for row in rows]
+        return _rows(compiled, compiled.threshold_sql, params)
     for bound in _window_bounds(compiled):
-        result = _execute(con, compiled.window_sql, _window_params(compiled, 0, bound))
-        rows = result.fetchall()
+        rows = _rows(compiled, compiled.window_sql, _window_params(compiled, 0, bound))
         if len(rows) == compiled.limit:  # a full page inside the window: no row outside can come before it
-            make = row_maker(compiled, result_types(compiled, result.description))
-            return [make(row) for row in rows]
-    result = _execute(con, compiled.sql, compiled.params)
-    rows = result.fetchall()
-    make = row_maker(compiled, result_types(compiled, result.description))
-    return [make(row) for row in rows]
+            return rows
+    return _rows(compiled, compiled.sql, compiled.params)
 
 
 def _cache_key(path: str, sql: str, params: list[Any]) -> Hashable | None:
