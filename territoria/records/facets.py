@@ -13,6 +13,7 @@ from typing import Any
 from territoria.lib import odsql
 from territoria.records import compiler, engine
 from territoria.records import compiler_dates as dates
+from territoria.records.values import to_json
 
 MAX_DATE_ROWS = 10_000
 
@@ -49,7 +50,7 @@ def values(
     for value, count in rows:
         if value is None:
             continue
-        label = text(engine.to_json(value))
+        label = text(to_json(value))
         state = "refined" if label in refined else "displayed"
         entries.append({"name": label, "value": label, "count": count, "state": state})
     return entries

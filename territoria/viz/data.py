@@ -17,7 +17,7 @@ from territoria.accounts.services import AnyUser
 from territoria.catalog import services as catalog
 from territoria.catalog.models import Dataset, Version
 from territoria.lib import odsql
-from territoria.records import compiler, engine
+from territoria.records import compiler, engine, values
 from territoria.records import services as records
 from territoria.web.errors import Forbidden, NotFound
 
@@ -133,7 +133,7 @@ def facet(version: Version, query: Query, name: str, top: int) -> list[tuple[Any
         rows = engine.raw(sql, params)
     except engine.EngineError:
         raise _engine_failed() from None
-    return [(engine.to_json(value), int(count)) for value, count in rows]
+    return [(values.to_json(value), int(count)) for value, count in rows]
 
 
 def where_sql(version: Version, query: Query) -> tuple[str, list[Any]]:
@@ -158,4 +158,4 @@ def raw(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         raise _engine_failed() from None
 
 
-to_json = engine.to_json
+to_json = values.to_json

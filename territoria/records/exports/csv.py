@@ -12,7 +12,7 @@ from typing import Any
 from django.http import QueryDict
 
 from territoria.lib.cells import protect_cell, protect_text
-from territoria.records import compiler, engine
+from territoria.records import compiler, values
 from territoria.records.exports import Job
 from territoria.web.params import get_bool, get_delimiter
 
@@ -36,13 +36,13 @@ def _cell_function(convert: Callable[[Any], Any] | None, sql_type: str) -> Calla
     them (None: the value as it is; the csv module writes None as an empty cell, numbers with ``repr``)."""
     if sql_type == "VARCHAR" and convert is None:
         return protect_text
-    if sql_type in engine.UNCHANGED_TYPES and sql_type != "BOOLEAN":
+    if sql_type in values.UNCHANGED_TYPES and sql_type != "BOOLEAN":
         return None
     if sql_type in {"DOUBLE", "FLOAT"}:
         return convert
-    if sql_type == engine.GEO_POINT_SQL:
+    if sql_type == values.GEO_POINT_SQL:
         return _geo_point_cell
-    if sql_type in engine.TEMPORAL_TYPES:
+    if sql_type in values.TEMPORAL_TYPES:
         return _temporal_cell
     if convert is None:
         return protect_cell
@@ -53,7 +53,7 @@ def _temporal_cell(value: Any) -> str:
     """``protect_cell(to_json(value))`` of a date or time: ISO text, which never starts like a formula."""
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return protect_cell(engine.to_json(value))
+    return protect_cell(values.to_json(value))
 
 
 def _json_number(value: float | None) -> str:
@@ -66,7 +66,7 @@ def _geo_point_cell(value: Any) -> str:
         lon, lat = value["lon"], value["lat"]
         if (lon is None or type(lon) is float) and (lat is None or type(lat) is float):
             return '{"lon": ' + _json_number(lon) + ', "lat": ' + _json_number(lat) + "}"
-    return protect_cell(engine.to_json(value))
+    return protect_cell(values.to_json(value))
 
 
 def write(job: Job) -> Iterator[bytes]:
@@ -77,7 +77,7 @@ def write(job: Job) -> Iterator[bytes]:
     yield (("\ufeff" if job.options["bom"] else "") + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
-    convert_all = engine.converters(compiled, rows.sql_types)
+    convert_all = values.converters(compiled, rows.sql_types)
     types = rows.sql_types if len(rows.sql_types) == len(convert_all) else ["?"] * len(convert_all)
     cells = [
         (index, function)

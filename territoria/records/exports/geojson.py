@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from territoria.records import compiler, engine
+from territoria.records import compiler, values
 from territoria.records.exports import Job, _geo
 
 CONTENT_TYPE = "application/geo+json; charset=utf-8"
@@ -35,7 +35,7 @@ def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:
 
 def write(job: Job) -> Iterator[bytes]:
     compiled, rows = job.compiled, job.rows
-    make = engine.row_maker(compiled, rows.sql_types)
+    make = values.row_maker(compiled, rows.sql_types)
     index = _geo.geometry_column(compiled)
     name = compiled.names[index] if index is not None else None
     yield b'{"type": "FeatureCollection", "features": ['

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from territoria.records import compiler, engine
+from territoria.records import compiler, values
 from territoria.records.exports import Job
 
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -26,7 +26,7 @@ def prepare(params: QueryDict, compiled: compiler.Compiled) -> dict[str, Any]:
 def objects(job: Job, array: bool) -> Iterator[bytes]:
     """One JSON object per row (a JSON array, or one per line), written a chunk of rows at a time."""
     rows = job.rows
-    make = engine.row_maker(job.compiled, rows.sql_types)
+    make = values.row_maker(job.compiled, rows.sql_types)
     first = True
     if array:
         yield b"["

@@ -23,7 +23,7 @@ import shapely
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from territoria.records import compiler, engine
+from territoria.records import compiler, values
 from territoria.records.exports import Job, _files, _geo
 from territoria.web.errors import ApiError
 
@@ -40,7 +40,7 @@ BATCH_ROWS = 10_000
 PEEK_CHUNKS = 100  # chunks read ahead, at most, to find the first shape's kind
 NAME_BYTES = 10
 PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-INTEGERS = {t for t in engine.UNCHANGED_TYPES if t != "BOOLEAN"}
+INTEGERS = {t for t in values.UNCHANGED_TYPES if t != "BOOLEAN"}
 # shapely type id -> (layer type, type ids the layer accepts)
 LAYERS = {
     0: ("Point", {0}),
@@ -105,7 +105,7 @@ def _value(value: Any, kind: pa.DataType) -> Any:
         number = float(value)
         return number if math.isfinite(number) else None
     if kind == pa.string():
-        value = engine.to_json(value)
+        value = values.to_json(value)
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return value
 

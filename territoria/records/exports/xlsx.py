@@ -18,7 +18,7 @@ from typing import Any
 import xlsxwriter
 from django.http import QueryDict
 
-from territoria.records import compiler, engine
+from territoria.records import compiler, values
 from territoria.records.exports import Job, _files
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +93,7 @@ def _write_book(job: Job, path: Path, folder: Path) -> None:
         elif isinstance(value, dt.time):
             sheet.write_datetime(r, c, value.replace(tzinfo=None), formats["time"])
         else:
-            converted = engine.to_json(value)
+            converted = values.to_json(value)
             text = converted if isinstance(converted, str) else json.dumps(converted, ensure_ascii=False)
             sheet.write_string(r, c, text)
 

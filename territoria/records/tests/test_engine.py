@@ -8,7 +8,7 @@ import decimal
 import duckdb
 import pytest
 
-from territoria.records import engine
+from territoria.records import engine, values
 from territoria.records.compiler import Query, compile_query
 
 
@@ -47,14 +47,14 @@ def test_threads_have_their_own_cursor_on_one_bounded_database():
 
 
 def test_values_become_json_ready():
-    assert engine.to_json(dt.date(2024, 3, 1)) == "2024-03-01"
-    assert engine.to_json(dt.datetime(2024, 3, 1, 12, 30)) == "2024-03-01T12:30:00"
-    assert engine.to_json(decimal.Decimal("12.50")) == 12.5
-    assert engine.to_json(float("nan")) is None
-    assert engine.to_json({"lon": 4.8, "lat": 45.7}) == {"lon": 4.8, "lat": 45.7}
+    assert values.to_json(dt.date(2024, 3, 1)) == "2024-03-01"
+    assert values.to_json(dt.datetime(2024, 3, 1, 12, 30)) == "2024-03-01T12:30:00"
+    assert values.to_json(decimal.Decimal("12.50")) == 12.5
+    assert values.to_json(float("nan")) is None
+    assert values.to_json({"lon": 4.8, "lat": 45.7}) == {"lon": 4.8, "lat": 45.7}
     shape = '{"type": "Point", "coordinates": [4.8, 45.7]}'
-    assert engine.to_json(shape, "geo_shape") == {"type": "Point", "coordinates": [4.8, 45.7]}
-    assert engine.to_json(shape, "text") == shape
+    assert values.to_json(shape, "geo_shape") == {"type": "Point", "coordinates": [4.8, 45.7]}
+    assert values.to_json(shape, "text") == shape
 
 
 # --- Row windows, kept counts and facts, per-column conversions ----------------------------------------------
@@ -246,7 +246,7 @@ def test_per_column_conversions_equal_to_json(tmp_path):
     raw = engine.connection().execute(compiled.sql, compiled.params)
     kinds = compiled.types
     expected = [
-        {"_id": row[0], **{n: engine.to_json(v, k) for n, k, v in zip(compiled.names, kinds, row[1:], strict=True)}}
+        {"_id": row[0], **{n: values.to_json(v, k) for n, k, v in zip(compiled.names, kinds, row[1:], strict=True)}}
         for row in raw.fetchall()
     ]
     assert engine.fetch(compiled) == expected
