@@ -80,12 +80,18 @@ def test_serve_builds_the_gunicorn_command_line(monkeypatch):
     assert argv[-2:] == ["--timeout", "60"]
 
 
-def test_serve_defaults(monkeypatch):
+def gunicorn_command_lines(monkeypatch) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The command lines ``cli.serve`` hands to gunicorn, which is not started."""
     import gunicorn.app.wsgiapp
 
-    seen = []
+    seen: list[list[str]] = []
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
     monkeypatch.setattr(sys, "argv", ["territoria"])
+    return seen
+
+
+def test_serve_defaults(monkeypatch):
+    seen = gunicorn_command_lines(monkeypatch)
     monkeypatch.delenv("TERRITORIA_SERVE_WORKERS", raising=False)
     monkeypatch.delenv("TERRITORIA_SERVE_BIND", raising=False)
     monkeypatch.delenv("TERRITORIA_SERVE_TIMEOUT", raising=False)
@@ -101,22 +107,14 @@ def test_serve_defaults(monkeypatch):
 
 
 def test_one_thread_per_worker_is_gunicorns_sync_worker(monkeypatch):
-    import gunicorn.app.wsgiapp
-
-    seen = []
-    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
-    monkeypatch.setattr(sys, "argv", ["territoria"])
+    seen = gunicorn_command_lines(monkeypatch)
     monkeypatch.setenv("TERRITORIA_SERVE_THREADS", "1")
     cli.serve([])
     assert "--worker-class" not in seen[0] and "--threads" not in seen[0]
 
 
 def test_serve_timeout_setting_and_extra_arguments_last(monkeypatch):
-    import gunicorn.app.wsgiapp
-
-    seen = []
-    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
-    monkeypatch.setattr(sys, "argv", ["territoria"])
+    seen = gunicorn_command_lines(monkeypatch)
     monkeypatch.setenv("TERRITORIA_SERVE_TIMEOUT", "900")
     cli.serve([])
     assert seen[0][seen[0].index("--timeout") + 1] == "900"
